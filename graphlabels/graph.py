@@ -1,0 +1,625 @@
+"""The :class:`Graph` container and small edge-index utilities.
+
+A :class:`Graph` holds one node-classification dataset: the structure as a PyG-style
+``edge_index`` (row 0 = source, row 1 = target), optional edge weights, node features,
+labels, one or several train/val/test splits, and optional node texts. CSR views for
+the sparse kernels are built lazily and cached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+__all__ = [
+    "Graph",
+    "add_self_loops",
+    "coalesce",
+    "degree",
+    "gcn_norm",
+    "is_undirected",
+    "remove_self_loops",
+    "subgraph",
+    "to_undirected",
+]
+
+
+# ----------------------------------------------------------------------------------
+# edge-index utilities
+# ----------------------------------------------------------------------------------
+def _check_edge_index(edge_index: Tensor, num_nodes: int | None = None) -> int:
+    if not isinstance(edge_index, Tensor):
+        raise TypeError(
+            f"edge_index must be a torch.Tensor, got {type(edge_index).__name__}: "
+            "convert it with torch.as_tensor(edge_index, dtype=torch.long)"
+        )
+    if edge_index.dim() != 2 or edge_index.size(0) != 2:
+        raise ValueError(
+            f"edge_index must have shape [2, E], got {list(edge_index.shape)}: "
+            "transpose an [E, 2] edge list with edge_index.t()"
+        )
+    if edge_index.dtype not in (torch.int64, torch.int32):
+        raise TypeError(
+            f"edge_index must hold integers, got {edge_index.dtype}: "
+            "use edge_index.long()"
+        )
+    if edge_index.numel() and int(edge_index.min()) < 0:
+        raise ValueError(
+            f"edge_index has negative values (min {int(edge_index.min())}): "
+            "node ids must be in [0, num_nodes)"
+        )
+    max_id = int(edge_index.max()) + 1 if edge_index.numel() else 0
+    if num_nodes is None:
+        return max_id
+    if max_id > num_nodes:
+        raise ValueError(
+            f"edge_index has values >= num_nodes (max {max_id - 1}, num_nodes "
+            f"{num_nodes}): pass num_nodes or remove the edges"
+        )
+    return num_nodes
+
+
+def coalesce(
+    edge_index: Tensor,
+    edge_weight: Tensor | None = None,
+    num_nodes: int | None = None,
+    reduce: str = "sum",
+) -> tuple[Tensor, Tensor | None]:
+    """Sort edges by (target, source) and merge duplicates.
+
+    Args:
+        edge_index: ``[2, E]`` edges.
+        edge_weight: optional ``[E]`` weights; duplicates are merged by ``reduce``.
+        num_nodes: number of nodes (default: ``max(edge_index) + 1``).
+        reduce: ``"sum"``, ``"mean"``, ``"max"`` or ``"first"`` (default: ``"sum"``).
+
+    Returns:
+        ``(edge_index, edge_weight)`` sorted with duplicates merged.
+    """
+    n = _check_edge_index(edge_index, num_nodes)
+    src, dst = edge_index[0].long(), edge_index[1].long()
+    key = dst * max(n, 1) + src
+    uniq, inverse = torch.unique(key, sorted=True, return_inverse=True)
+    out = torch.stack([uniq % max(n, 1), uniq // max(n, 1)])
+    if edge_weight is None:
+        return out, None
+    if reduce == "first":
+        first = torch.full((uniq.numel(),), edge_weight.numel(), dtype=torch.long)
+        first.scatter_reduce_(
+            0, inverse, torch.arange(edge_weight.numel()), reduce="amin"
+        )
+        return out, edge_weight[first]
+    if reduce not in ("sum", "mean", "max"):
+        raise ValueError(
+            f"reduce must be 'sum', 'mean', 'max' or 'first', got {reduce!r}"
+        )
+    red = {"sum": "sum", "mean": "mean", "max": "amax"}[reduce]
+    w = torch.zeros(uniq.numel(), dtype=edge_weight.dtype, device=edge_weight.device)
+    w = w.scatter_reduce(0, inverse, edge_weight, reduce=red, include_self=False)
+    return out, w
+
+
+def to_undirected(
+    edge_index: Tensor,
+    edge_weight: Tensor | None = None,
+    num_nodes: int | None = None,
+    reduce: str = "sum",
+) -> tuple[Tensor, Tensor | None]:
+    """Add the reverse of every edge, then coalesce (PyG's ``to_undirected``).
+
+    Returns:
+        ``(edge_index, edge_weight)`` of a symmetric graph.
+    """
+    ei = torch.cat([edge_index, edge_index.flip(0)], dim=1)
+    ew = None if edge_weight is None else torch.cat([edge_weight, edge_weight])
+    return coalesce(ei, ew, num_nodes, reduce=reduce)
+
+
+def is_undirected(edge_index: Tensor, num_nodes: int | None = None) -> bool:
+    """Whether every edge has its reverse (ignoring weights)."""
+    n = max(_check_edge_index(edge_index, num_nodes), 1)
+    a, _ = coalesce(edge_index, None, n)
+    b, _ = coalesce(edge_index.flip(0), None, n)
+    return a.shape == b.shape and bool(torch.equal(a, b))
+
+
+def remove_self_loops(
+    edge_index: Tensor, edge_weight: Tensor | None = None
+) -> tuple[Tensor, Tensor | None]:
+    """Remove edges ``(i, i)``."""
+    keep = edge_index[0] != edge_index[1]
+    return edge_index[:, keep], None if edge_weight is None else edge_weight[keep]
+
+
+def add_self_loops(
+    edge_index: Tensor,
+    edge_weight: Tensor | None = None,
+    num_nodes: int | None = None,
+    fill_value: float = 1.0,
+) -> tuple[Tensor, Tensor | None]:
+    """Append one self-loop per node (after removing existing ones).
+
+    Returns:
+        ``(edge_index, edge_weight)``; new loops get ``fill_value``.
+    """
+    n = _check_edge_index(edge_index, num_nodes)
+    edge_index, edge_weight = remove_self_loops(edge_index, edge_weight)
+    loop = torch.arange(n, device=edge_index.device, dtype=edge_index.dtype)
+    out = torch.cat([edge_index, torch.stack([loop, loop])], dim=1)
+    if edge_weight is None:
+        return out, None
+    fill = torch.full((n,), fill_value, dtype=edge_weight.dtype, device=loop.device)
+    return out, torch.cat([edge_weight, fill])
+
+
+def degree(
+    index: Tensor, num_nodes: int | None = None, weight: Tensor | None = None
+) -> Tensor:
+    """Count (or sum ``weight`` over) the occurrences of each node id in ``index``."""
+    n = int(index.max()) + 1 if num_nodes is None and index.numel() else num_nodes or 0
+    dtype = torch.float if weight is None else weight.dtype
+    out = torch.zeros(n, dtype=dtype, device=index.device)
+    ones = torch.ones_like(index, dtype=dtype) if weight is None else weight
+    return out.index_add_(0, index.long(), ones)
+
+
+def gcn_norm(
+    edge_index: Tensor,
+    edge_weight: Tensor | None = None,
+    num_nodes: int | None = None,
+    self_loops: bool = True,
+) -> tuple[Tensor, Tensor]:
+    r"""Symmetric GCN normalisation (Kipf & Welling, 2017).
+
+    .. math::
+        \hat{A} = \hat{D}^{-1/2} (A + I) \hat{D}^{-1/2}
+
+    Degrees are taken at the target (in-degree), as in PyG's ``gcn_norm``.
+
+    Returns:
+        ``(edge_index, edge_weight)`` of :math:`\hat{A}`.
+    """
+    n = _check_edge_index(edge_index, num_nodes)
+    if edge_weight is None:
+        edge_weight = torch.ones(edge_index.size(1), device=edge_index.device)
+    if self_loops:
+        edge_index, edge_weight = add_self_loops(edge_index, edge_weight, n)
+    deg = degree(edge_index[1], n, edge_weight)
+    dinv = deg.pow(-0.5)
+    dinv.masked_fill_(torch.isinf(dinv), 0.0)
+    w = dinv[edge_index[0]] * edge_weight * dinv[edge_index[1]]
+    return edge_index, w
+
+
+def subgraph(
+    subset: Tensor,
+    edge_index: Tensor,
+    edge_weight: Tensor | None = None,
+    num_nodes: int | None = None,
+    relabel_nodes: bool = False,
+) -> tuple[Tensor, Tensor | None, Tensor]:
+    """The edges whose two endpoints are both in ``subset``.
+
+    Args:
+        subset: node ids or a bool mask.
+        edge_index: ``[2, E]`` edges.
+        edge_weight: optional weights.
+        num_nodes: number of nodes.
+        relabel_nodes: renumber the kept nodes ``0..k-1`` in ``subset`` order.
+
+    Returns:
+        ``(edge_index, edge_weight, edge_mask)`` where ``edge_mask`` marks kept edges.
+    """
+    n = _check_edge_index(edge_index, num_nodes)
+    if subset.dtype == torch.bool:
+        if subset.numel() != n:
+            raise ValueError(
+                f"subset mask has {subset.numel()} entries but the graph has {n} "
+                "nodes: pass a mask of length num_nodes or node ids"
+            )
+        node_mask = subset
+        subset = node_mask.nonzero().view(-1)
+    else:
+        node_mask = torch.zeros(n, dtype=torch.bool, device=edge_index.device)
+        node_mask[subset] = True
+    edge_mask = node_mask[edge_index[0]] & node_mask[edge_index[1]]
+    out = edge_index[:, edge_mask]
+    if relabel_nodes:
+        mapping = torch.full((n,), -1, dtype=torch.long, device=edge_index.device)
+        mapping[subset] = torch.arange(subset.numel(), device=edge_index.device)
+        out = mapping[out]
+    w = None if edge_weight is None else edge_weight[edge_mask]
+    return out, w, edge_mask
+
+
+# ----------------------------------------------------------------------------------
+# Graph
+# ----------------------------------------------------------------------------------
+_MASKS = ("train_mask", "val_mask", "test_mask")
+
+
+@dataclasses.dataclass(eq=False)
+class Graph:
+    """A node-classification graph.
+
+    Args:
+        edge_index: ``[2, E]`` int64 edges, row 0 = source, row 1 = target.
+        num_nodes: number of nodes (default: from ``x``, ``y`` or ``edge_index``).
+        x: ``[N, F]`` node features.
+        y: ``[N]`` integer labels (``-1`` marks an unlabelled node).
+        edge_weight: ``[E]`` edge weights.
+        train_mask: bool ``[N]`` or ``[N, S]`` for ``S`` splits.
+        val_mask: like ``train_mask``.
+        test_mask: like ``train_mask``.
+        texts: optional list of ``N`` node texts.
+        class_names: optional list of ``C`` class names.
+        name: dataset name.
+
+    Example:
+        >>> g = Graph(torch.tensor([[0, 1], [1, 0]]), x=torch.eye(2))
+        >>> g.num_nodes, g.num_edges
+        (2, 2)
+    """
+
+    edge_index: Tensor
+    num_nodes: int | None = None
+    x: Tensor | None = None
+    y: Tensor | None = None
+    edge_weight: Tensor | None = None
+    train_mask: Tensor | None = None
+    val_mask: Tensor | None = None
+    test_mask: Tensor | None = None
+    texts: Sequence[str] | None = None
+    class_names: Sequence[str] | None = None
+    name: str | None = None
+    _cache: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.edge_index = torch.as_tensor(self.edge_index)
+        if self.num_nodes is None:
+            for t in (self.x, self.y):
+                if t is not None:
+                    self.num_nodes = int(t.size(0))
+                    break
+        self.num_nodes = _check_edge_index(self.edge_index, self.num_nodes)
+        self.edge_index = self.edge_index.long()
+        n, e = self.num_nodes, self.edge_index.size(1)
+        if self.x is not None:
+            self._check_x()
+        if self.y is not None:
+            self._check_y()
+        if self.edge_weight is not None:
+            w = self.edge_weight
+            if w.dim() != 1 or w.numel() != e:
+                raise ValueError(
+                    f"edge_weight has shape {list(w.shape)} but there are {e} edges: "
+                    "pass one weight per column of edge_index"
+                )
+            if not torch.isfinite(w).all():
+                raise ValueError("edge_weight contains NaN or inf: clean the weights")
+        for key in _MASKS:
+            m = getattr(self, key)
+            if m is None:
+                continue
+            m = torch.as_tensor(m)
+            if m.dtype != torch.bool:
+                m = self._index_to_mask(m, key)
+            if m.dim() not in (1, 2) or m.size(0) != n:
+                raise ValueError(
+                    f"{key} has shape {list(m.shape)} but the graph has {n} nodes: "
+                    f"pass a bool mask [N] or [N, num_splits], or node indices"
+                )
+            setattr(self, key, m)
+        self._check_masks()
+        if self.texts is not None and len(self.texts) != n:
+            raise ValueError(
+                f"texts has {len(self.texts)} entries but the graph has {n} nodes: "
+                "pass one text per node ('' for nodes without text)"
+            )
+
+    # -- validation ---------------------------------------------------------------
+    def _check_x(self) -> None:
+        x = self.x
+        if x.dim() != 2:
+            raise ValueError(
+                f"x must have shape [num_nodes, num_features], got {list(x.shape)}: "
+                "reshape it with x.view(num_nodes, -1)"
+            )
+        if x.size(0) != self.num_nodes:
+            raise ValueError(
+                f"x has {x.size(0)} rows but the graph has {self.num_nodes} nodes: "
+                "pass one feature row per node"
+            )
+        if x.is_floating_point() and not torch.isfinite(x).all():
+            bad = (~torch.isfinite(x)).any(1).nonzero().view(-1)
+            raise ValueError(
+                f"x contains NaN or inf in {bad.numel()} rows (first: node "
+                f"{int(bad[0])}): impute or drop these features first"
+            )
+
+    def _check_y(self) -> None:
+        y = self.y
+        if y.is_floating_point() or y.dtype == torch.bool:
+            raise TypeError(
+                f"y must hold integer class ids, got {y.dtype}: use y.long() (or "
+                "y.argmax(-1) for one-hot labels)"
+            )
+        if y.dim() != 1 or y.size(0) != self.num_nodes:
+            raise ValueError(
+                f"y has shape {list(y.shape)} but the graph has {self.num_nodes} "
+                "nodes: pass one class id per node (-1 for unlabelled)"
+            )
+        if y.numel() and int(y.min()) < -1:
+            raise ValueError(
+                f"y has value {int(y.min())}: class ids are >= 0, and -1 marks "
+                "an unlabelled node"
+            )
+        self.y = y.long()
+
+    def _index_to_mask(self, idx: Tensor, key: str) -> Tensor:
+        if idx.is_floating_point() or idx.dim() != 1:
+            raise TypeError(
+                f"{key} must be a bool mask or a 1-D tensor of node indices, got "
+                f"{idx.dtype} with shape {list(idx.shape)}"
+            )
+        if idx.numel() and (int(idx.max()) >= self.num_nodes or int(idx.min()) < 0):
+            raise ValueError(
+                f"{key} holds node index {int(idx.max())} outside [0, "
+                f"{self.num_nodes}): pass valid node indices"
+            )
+        m = torch.zeros(self.num_nodes, dtype=torch.bool)
+        m[idx.long()] = True
+        return m
+
+    def _check_masks(self) -> None:
+        tr, va, te = self.train_mask, self.val_mask, self.test_mask
+        pairs = [
+            ("train_mask", tr, "val_mask", va),
+            ("train_mask", tr, "test_mask", te),
+            ("val_mask", va, "test_mask", te),
+        ]
+        for ka, a, kb, b in pairs:
+            if a is None or b is None:
+                continue
+            if a.dim() != b.dim() or a.shape != b.shape:
+                raise ValueError(
+                    f"{ka} has shape {list(a.shape)} but {kb} has {list(b.shape)}: "
+                    "all masks must have the same number of splits"
+                )
+            both = (a & b).any(0) if a.dim() == 2 else (a & b)
+            if bool(both.any()):
+                where = both.nonzero().view(-1).tolist()[:5]
+                what = "splits" if a.dim() == 2 else "nodes"
+                raise ValueError(
+                    f"{ka} and {kb} overlap ({what} {where}): a node may be in at "
+                    "most one of train/val/test"
+                )
+        if self.y is not None and tr is not None:
+            labelled = (tr.any(1) if tr.dim() == 2 else tr) & (self.y < 0)
+            if bool(labelled.any()):
+                raise ValueError(
+                    f"{int(labelled.sum())} training nodes have label -1: remove "
+                    "them from train_mask or give them labels"
+                )
+
+    # -- properties ---------------------------------------------------------------
+    @property
+    def num_edges(self) -> int:
+        """Number of (directed) edges, the columns of ``edge_index``."""
+        return int(self.edge_index.size(1))
+
+    @property
+    def num_features(self) -> int:
+        """Feature dimension (0 without features)."""
+        return 0 if self.x is None else int(self.x.size(1))
+
+    @property
+    def num_classes(self) -> int:
+        """Number of classes: ``len(class_names)`` or ``max(y) + 1``."""
+        if self.class_names is not None:
+            return len(self.class_names)
+        if self.y is None or self.y.numel() == 0:
+            return 0
+        return int(self.y.max()) + 1
+
+    @property
+    def num_splits(self) -> int:
+        """Number of train/val/test splits carried by the masks."""
+        m = self.train_mask
+        return 0 if m is None else (int(m.size(1)) if m.dim() == 2 else 1)
+
+    @property
+    def device(self) -> torch.device:
+        """Device of ``edge_index``."""
+        return self.edge_index.device
+
+    def split(self, index: int = 0) -> Graph:
+        """The graph with 1-D masks for split ``index`` (shares all tensors)."""
+        s = self.num_splits
+        if s == 0:
+            raise ValueError(f"graph {self.name!r} has no train/val/test masks")
+        if not 0 <= index < s:
+            raise IndexError(f"split {index} out of range: the graph has {s} splits")
+        if self.train_mask.dim() == 1:
+            return self
+        masks = {k: getattr(self, k) for k in _MASKS}
+        changes = {k: m[:, index] for k, m in masks.items() if m is not None}
+        return self.replace(**changes, _keep_cache=True)
+
+    def replace(self, _keep_cache: bool = False, **changes: Any) -> Graph:
+        """A new Graph with some fields replaced; the rest is shared.
+
+        The CSR cache is kept only when the structure does not change.
+        """
+        bad = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if bad:
+            raise TypeError(f"Graph has no field(s) {sorted(bad)}")
+        structural = {"edge_index", "edge_weight", "num_nodes"} & set(changes)
+        new = dataclasses.replace(self, _cache={}, **changes)
+        if _keep_cache or not structural:
+            new._cache = self._cache
+        return new
+
+    def to(self, device: torch.device | str) -> Graph:
+        """Move every tensor to ``device``."""
+        changes = {
+            f.name: getattr(self, f.name).to(device)
+            for f in dataclasses.fields(self)
+            if isinstance(getattr(self, f.name), Tensor)
+        }
+        return dataclasses.replace(self, _cache={}, **changes)
+
+    def csr(self):
+        """The cached ``graphlabels.ops.CSR``; row ``i`` holds the in-edges of ``i``."""
+        if "csr" not in self._cache:
+            from graphlabels.ops import CSR
+
+            self._cache["csr"] = CSR.from_edge_index(
+                self.edge_index, self.num_nodes, self.edge_weight
+            )
+        return self._cache["csr"]
+
+    def is_undirected(self) -> bool:
+        """Whether every edge has its reverse."""
+        return is_undirected(self.edge_index, self.num_nodes)
+
+    def degree(self) -> Tensor:
+        """In-degree of every node."""
+        return degree(self.edge_index[1], self.num_nodes)
+
+    def __repr__(self) -> str:
+        parts = [f"num_nodes={self.num_nodes}", f"num_edges={self.num_edges}"]
+        if self.x is not None:
+            parts.append(f"num_features={self.num_features}")
+        if self.y is not None:
+            parts.append(f"num_classes={self.num_classes}")
+        if self.num_splits:
+            parts.append(f"num_splits={self.num_splits}")
+        if self.texts is not None:
+            parts.append("texts")
+        name = f"{self.name}, " if self.name else ""
+        return f"Graph({name}{', '.join(parts)})"
+
+    # -- conversions --------------------------------------------------------------
+    def to_scipy(self):
+        """``scipy.sparse.csr_array`` with ``A[source, target] = weight``."""
+        import scipy.sparse as sp
+
+        w = self.edge_weight
+        w = np.ones(self.num_edges, dtype=np.float32) if w is None else w.cpu().numpy()
+        ei = self.edge_index.cpu().numpy()
+        n = self.num_nodes
+        return sp.csr_array((w, (ei[0], ei[1])), shape=(n, n))
+
+    @classmethod
+    def from_scipy(cls, adj, **fields: Any) -> Graph:
+        """From a square scipy sparse matrix (``A[source, target] = weight``)."""
+        coo = adj.tocoo()
+        if coo.shape[0] != coo.shape[1]:
+            raise ValueError(f"adjacency must be square, got shape {coo.shape}")
+        ei = torch.from_numpy(np.stack([coo.row, coo.col]).astype(np.int64))
+        w = torch.from_numpy(np.asarray(coo.data, dtype=np.float32))
+        weighted = not bool(torch.all(w == 1))
+        return cls(ei, coo.shape[0], edge_weight=w if weighted else None, **fields)
+
+    def to_networkx(self):
+        """A ``networkx.DiGraph`` with ``x``/``y`` node attributes when present."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for i in range(self.num_nodes):
+            attrs = {}
+            if self.x is not None:
+                attrs["x"] = self.x[i].tolist()
+            if self.y is not None:
+                attrs["y"] = int(self.y[i])
+            g.add_node(i, **attrs)
+        ei = self.edge_index.t().tolist()
+        if self.edge_weight is None:
+            g.add_edges_from(ei)
+        else:
+            g.add_weighted_edges_from(
+                (s, t, w)
+                for (s, t), w in zip(ei, self.edge_weight.tolist(), strict=True)
+            )
+        return g
+
+    @classmethod
+    def from_networkx(cls, g, **fields: Any) -> Graph:
+        """From a networkx graph on nodes ``0..N-1`` (undirected: both directions)."""
+        n = g.number_of_nodes()
+        if sorted(g.nodes) != list(range(n)):
+            raise ValueError(
+                "networkx nodes must be 0..N-1: relabel with "
+                "networkx.convert_node_labels_to_integers(g)"
+            )
+        edges = list(g.edges(data="weight"))
+        src = [e[0] for e in edges]
+        dst = [e[1] for e in edges]
+        ws = [e[2] for e in edges]
+        if not g.is_directed():
+            src, dst, ws = src + dst, dst + src, ws + ws
+        ei = torch.tensor([src, dst], dtype=torch.long).view(2, -1)
+        w = None if any(v is None for v in ws) or not ws else torch.tensor(ws)
+        for key in ("x", "y"):
+            if key not in fields and n and key in g.nodes[0]:
+                fields[key] = torch.tensor([g.nodes[i][key] for i in range(n)])
+        return cls(ei, n, edge_weight=w, **fields)
+
+    def to_pyg(self):
+        """A ``torch_geometric.data.Data`` with the same tensors."""
+        from torch_geometric.data import Data
+
+        data = Data(edge_index=self.edge_index, num_nodes=self.num_nodes)
+        for key in ("x", "y", "edge_weight", *_MASKS):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+    @classmethod
+    def from_pyg(cls, data, **fields: Any) -> Graph:
+        """From a PyG ``Data`` (weights from ``edge_weight`` or 1-D ``edge_attr``)."""
+        w = getattr(data, "edge_weight", None)
+        if w is None and getattr(data, "edge_attr", None) is not None:
+            if data.edge_attr.dim() == 1:
+                w = data.edge_attr
+        kw = {k: getattr(data, k, None) for k in ("x", "y", *_MASKS)}
+        kw.update(fields)
+        return cls(data.edge_index, data.num_nodes, edge_weight=w, **kw)
+
+    def to_dgl(self):
+        """A ``dgl.DGLGraph`` with ``feat``/``label``/mask node data and edge ``w``."""
+        import dgl
+
+        g = dgl.graph(
+            (self.edge_index[0], self.edge_index[1]), num_nodes=self.num_nodes
+        )
+        if self.x is not None:
+            g.ndata["feat"] = self.x
+        if self.y is not None:
+            g.ndata["label"] = self.y
+        for key in _MASKS:
+            if getattr(self, key) is not None:
+                g.ndata[key] = getattr(self, key)
+        if self.edge_weight is not None:
+            g.edata["w"] = self.edge_weight
+        return g
+
+    @classmethod
+    def from_dgl(cls, g, **fields: Any) -> Graph:
+        """From a ``dgl.DGLGraph`` (reads ``feat``, ``label``, masks and edge ``w``)."""
+        src, dst = g.edges()
+        nd = g.ndata
+        kw: dict[str, Any] = {
+            "x": nd.get("feat"),
+            "y": nd.get("label"),
+            "edge_weight": g.edata.get("w"),
+        }
+        kw.update({k: nd.get(k) for k in _MASKS})
+        kw.update(fields)
+        return cls(torch.stack([src, dst]).long(), g.num_nodes(), **kw)
