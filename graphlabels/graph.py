@@ -484,6 +484,10 @@ class Graph:
             )
         return self._cache["csr"]
 
+    def csc(self):
+        """The transposed view (row ``j`` holds the out-edges of ``j``), cached."""
+        return self.csr().t()
+
     def is_undirected(self) -> bool:
         """Whether every edge has its reverse."""
         return is_undirected(self.edge_index, self.num_nodes)

@@ -1,10 +1,12 @@
-"""Shared fixtures: the real datasets live in ../shared/datasets (or GRAPHLABELS_DATA)."""
+"""Shared fixtures. Real datasets come from ../shared/datasets or GRAPHLABELS_DATA."""
 
 import os
 from pathlib import Path
 
 import pytest
 import torch
+
+from graphlabels.graph import Graph, to_undirected
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,3 +38,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+def make_blobs(n: int = 60, seed: int = 0) -> Graph:
+    """Two noisy feature clusters with mostly intra-class edges, 10/20/30 split."""
+    gen = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % 2
+    x = torch.randn(n, 4, generator=gen) + 1.5 * y[:, None].float()
+    src = torch.randint(0, n, (4 * n,), generator=gen)
+    dst = (src + 2 * torch.randint(1, 5, (4 * n,), generator=gen)) % n
+    ei, _ = to_undirected(torch.stack([src, dst]), num_nodes=n)
+    perm = torch.randperm(n, generator=gen)
+    masks = [torch.zeros(n, dtype=torch.bool) for _ in range(3)]
+    masks[0][perm[:10]] = True
+    masks[1][perm[10:30]] = True
+    masks[2][perm[30:]] = True
+    return Graph(
+        ei, x=x, y=y, train_mask=masks[0], val_mask=masks[1], test_mask=masks[2]
+    )
+
+
+@pytest.fixture
+def blobs() -> Graph:
+    """A small two-class graph that simple models can learn."""
+    return make_blobs()

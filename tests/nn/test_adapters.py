@@ -1,0 +1,73 @@
+import dgl
+import pytest
+import torch
+from dgl.nn import GraphConv
+from torch import nn
+from torch_geometric.nn import GCNConv as PyGGCNConv
+
+from graphlabels.nn import GCN, as_graph_module, input_kind
+from graphlabels.train import fit
+
+
+class PyGNet(nn.Module):
+    def __init__(self, d: int, c: int):
+        super().__init__()
+        self.conv1, self.conv2 = PyGGCNConv(d, 16), PyGGCNConv(16, c)
+
+    def forward(self, x, edge_index):
+        return self.conv2(self.conv1(x, edge_index).relu(), edge_index)
+
+
+class DGLNet(nn.Module):
+    def __init__(self, d: int, c: int):
+        super().__init__()
+        self.conv1 = GraphConv(d, 16, allow_zero_in_degree=True)
+        self.conv2 = GraphConv(16, c, allow_zero_in_degree=True)
+
+    def forward(self, g, x):
+        return self.conv2(g, self.conv1(g, x).relu())
+
+
+def test_input_kind_detection():
+    assert input_kind(GCN(4, 2)) == "adj"
+    assert input_kind(PyGNet(4, 2)) == "pyg"
+    assert input_kind(PyGGCNConv(4, 2)) == "pyg"
+    assert input_kind(DGLNet(4, 2)) == "dgl"
+    assert input_kind(lambda graph: graph.x) == "graph"
+    with pytest.raises(TypeError, match="cannot tell how to call"):
+        input_kind(lambda a, b, c: a)
+
+
+def test_wrappers_return_logits_for_every_kind(blobs):
+    for model in (GCN(4, 2), PyGNet(4, 2), DGLNet(4, 2)):
+        out = as_graph_module(model)(blobs)
+        assert out.shape == (blobs.num_nodes, 2)
+    lin = nn.Linear(4, 2)
+    out = as_graph_module(lambda graph: lin(graph.x))(blobs)
+    assert out.shape == (blobs.num_nodes, 2)
+    wrapped = as_graph_module(GCN(4, 2))
+    assert as_graph_module(wrapped) is wrapped
+    with pytest.raises(TypeError, match="expected a model or a callable"):
+        as_graph_module(3)
+
+
+def test_dgl_graph_is_built_once_per_graph(blobs):
+    net = as_graph_module(DGLNet(4, 2))
+    net(blobs)
+    first = blobs._cache["dgl"]
+    net(blobs)
+    assert blobs._cache["dgl"] is first and isinstance(first, dgl.DGLGraph)
+
+
+def test_pyg_and_dgl_models_train_through_the_trainer(blobs):
+    for model in (PyGNet(4, 2), DGLNet(4, 2)):
+        res = fit(model, blobs, epochs=60, seed=0)
+        assert res.test_acc > 75.0
+
+
+def test_reset_parameters_reaches_children():
+    net = as_graph_module(PyGNet(4, 2))
+    before = net.inner.conv1.lin.weight.clone()
+    torch.manual_seed(123)
+    net.reset_parameters()
+    assert not torch.equal(before, net.inner.conv1.lin.weight)
