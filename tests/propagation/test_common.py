@@ -1,0 +1,54 @@
+import pytest
+import torch
+
+from graphlabels import ops
+from graphlabels.propagation._common import (
+    mask_to_index,
+    normalized,
+    one_hot_labels,
+    restrict_rows,
+)
+
+
+def test_restrict_rows_zeroes_dropped_rows(random_graph):
+    ei, y, _ = random_graph
+    n = y.numel()
+    A = ops.CSR.from_edge_index(ei, n)
+    vals = normalized(A, "sym", torch.float32)
+    drop = torch.rand(n) < 0.4
+    B, bvals = restrict_rows(A, vals, drop)
+    assert B.nnz == int((~drop[A.row()]).sum())
+    X = torch.randn(n, 5)
+    full = ops.spmm(A, X, edge_weight=vals)
+    part = ops.spmm(B, X, edge_weight=bvals)
+    torch.testing.assert_close(part[~drop], full[~drop])
+    assert torch.equal(part[drop], torch.zeros(int(drop.sum()), 5))
+
+
+@pytest.mark.parametrize("norm", ["sym", "row", "col"])
+def test_normalized_matches_dense(random_graph, dense, norm):
+    ei, y, _ = random_graph
+    n = y.numel()
+    w = torch.rand(ei.size(1)) + 0.5
+    A = ops.CSR.from_edge_index(ei, n, w)
+    vals = normalized(A, norm, torch.float64)
+    got = A.with_value(vals).to_dense(torch.float64)
+    torch.testing.assert_close(got, dense.adjacency(ei, n, w, norm))
+    assert normalized(A, norm, torch.float64) is vals  # cached on the CSR
+
+
+def test_mask_to_index_variants():
+    m = torch.tensor([False, True, True, False])
+    assert mask_to_index(m, 4).tolist() == [1, 2]
+    assert mask_to_index(torch.tensor([3, 0]), 4).tolist() == [3, 0]
+    assert mask_to_index(None, 3).tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="outside"):
+        mask_to_index(torch.tensor([-1]), 4)
+
+
+def test_one_hot_labels_column_vector_and_width():
+    y = torch.tensor([[2], [0], [1]])
+    out = one_hot_labels(y, torch.tensor([0, 2]), None, torch.float32)
+    assert out.tolist() == [[0, 0, 1], [0, 1, 0]]
+    with pytest.raises(ValueError, match="num_classes is 5"):
+        one_hot_labels(torch.eye(3), torch.tensor([0]), 5, torch.float32)
