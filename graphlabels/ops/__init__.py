@@ -1,0 +1,37 @@
+"""Sparse message-passing operators with autograd.
+
+Everything works on a :class:`CSR` whose row ``i`` holds the incoming edges of node
+``i``. Kernels: torch's CSR operators (``cpu`` backend, any device), Triton (CUDA),
+and a pure-torch ``reference``; choose with :func:`set_backend` or the environment
+variable ``GRAPHLABELS_BACKEND`` (``auto`` | ``reference`` | ``cpu`` | ``triton``).
+"""
+
+from graphlabels.ops._backend import (
+    BACKENDS,
+    get_backend,
+    set_backend,
+    triton_available,
+    use_backend,
+)
+from graphlabels.ops.attention import gat_aggregate
+from graphlabels.ops.csr import CSR, as_csr
+from graphlabels.ops.norm import add_self_loops, gcn_norm
+from graphlabels.ops.sddmm import sddmm
+from graphlabels.ops.softmax import segment_softmax
+from graphlabels.ops.spmm import spmm
+
+__all__ = [
+    "BACKENDS",
+    "CSR",
+    "add_self_loops",
+    "as_csr",
+    "gat_aggregate",
+    "gcn_norm",
+    "get_backend",
+    "sddmm",
+    "segment_softmax",
+    "set_backend",
+    "spmm",
+    "triton_available",
+    "use_backend",
+]

@@ -1,0 +1,133 @@
+"""Sparse-dense matrix multiplication with ``sum``, ``mean`` and ``max`` reductions."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import torch
+from torch import Tensor
+
+from graphlabels.ops import _reference
+from graphlabels.ops._dispatch import (
+    REDUCES,
+    check_csr,
+    check_features,
+    check_weight,
+    kernels,
+)
+from graphlabels.ops.csr import CSR
+
+__all__ = ["spmm"]
+
+
+def _deg(A: CSR, dtype: torch.dtype) -> Tensor:
+    return A.degree().clamp(min=1).to(dtype).unsqueeze(-1)
+
+
+def spmm_transpose(K: ModuleType, A: CSR, G: Tensor, w: Tensor | None) -> Tensor:
+    """``A^T @ G`` through the cached transpose (``w`` in ``A``'s CSR order)."""
+    At = A.t()
+    wt = None if w is None else w.index_select(0, A.transpose_perm())
+    return spmm_heads(K, At, G, wt)
+
+
+def spmm_heads(K: ModuleType, A: CSR, X: Tensor, w: Tensor | None) -> Tensor:
+    """Sum-SpMM without autograd for 2-D ``X``, or 3-D ``X`` with per-head ``w``."""
+    if X.dim() == 2:
+        return K.spmm_sum(A, X, w)
+    N, H, F = X.shape
+    if w is None or w.dim() == 1:
+        return K.spmm_sum(A, X.reshape(N, H * F), w).view(-1, H, F)
+    outs = [K.spmm_sum(A, X[:, h].contiguous(), w[:, h].contiguous()) for h in range(H)]
+    return torch.stack(outs, dim=1)
+
+
+class _SpMM(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, X, w, A, reduce, K):  # type: ignore[override]
+        if reduce == "max":
+            out, arg = K.spmm_max(A, X, w)
+            ctx.save_for_backward(X, w, arg)
+        else:
+            out = K.spmm_sum(A, X, w)
+            if reduce == "mean":
+                out = out / _deg(A, out.dtype)
+            ctx.save_for_backward(X, w)
+        ctx.A, ctx.reduce, ctx.K = A, reduce, K
+        return out
+
+    @staticmethod
+    def backward(ctx, G):  # type: ignore[override]
+        A, reduce, K = ctx.A, ctx.reduce, ctx.K
+        need_x, need_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+        gX = gw = None
+        if reduce == "max":
+            X, w, arg = ctx.saved_tensors
+            valid = arg < A.nnz
+            pos = arg[valid]
+            feat = valid.nonzero()[:, 1]
+            src = A.col.index_select(0, pos)
+            g = G[valid]
+            if need_x:
+                gv = g if w is None else g * w.index_select(0, pos).to(g.dtype)
+                gX = torch.zeros_like(X)
+                gX.view(-1).index_add_(0, src * X.size(1) + feat, gv.to(X.dtype))
+            if need_w:
+                gw = torch.zeros(A.nnz, dtype=w.dtype, device=w.device)
+                gw.index_add_(0, pos, (g * X[src, feat].to(g.dtype)).to(w.dtype))
+            return gX, gw, None, None, None
+        X, w = ctx.saved_tensors
+        G = G.contiguous()
+        if reduce == "mean":
+            G = G / _deg(A, G.dtype)
+        if need_x:
+            gX = spmm_transpose(K, A, G, w).to(X.dtype)
+        if need_w:
+            gw = K.sddmm(A, G, X).to(w.dtype)
+        return gX, gw, None, None, None
+
+
+def spmm(
+    A: CSR, X: Tensor, reduce: str = "sum", edge_weight: Tensor | None = None
+) -> Tensor:
+    r"""Sparse-dense product with a reduction over each row's entries.
+
+    .. math::
+        \mathrm{out}_i = \bigoplus_{e = (i, j) \in A} w_e \, X_j
+
+    with :math:`\bigoplus` one of sum, mean (sum divided by the row's entry count)
+    or max (rows without entries give 0; ties send the gradient to the first entry).
+    Differentiable in ``X`` and in the edge weights.
+
+    Args:
+        A: the sparse matrix (``num_rows x num_cols``).
+        X: ``[num_cols, F]`` or ``[num_cols, H, F]`` features.
+        reduce: ``"sum"``, ``"mean"`` or ``"max"`` (default: ``"sum"``).
+        edge_weight: ``[nnz]`` (or ``[nnz, H]`` for 3-D ``X``) weights in CSR
+            order (default: ``A.value``, or all ones when that is ``None``).
+
+    Returns:
+        ``[num_rows, F]`` (or ``[num_rows, H, F]``), in the dtype of ``X``.
+    """
+    A = check_csr(A, "spmm")
+    X = check_features(A, X, "spmm")
+    if reduce not in REDUCES:
+        raise ValueError(
+            f"spmm: unknown reduce {reduce!r}: choose one of {', '.join(REDUCES)}"
+        )
+    w = edge_weight if edge_weight is not None else A.value
+    w = check_weight(A, w, X, "spmm")
+    name, K = kernels(X.device)
+    if K is None:
+        return _reference.spmm(A, X, reduce, w)
+    if X.dim() == 3:
+        N, H, F = X.shape
+        if w is None or w.dim() == 1:
+            out = _SpMM.apply(X.reshape(N, H * F), w, A, reduce, K)
+            return out.view(A.num_rows, H, F)
+        outs = [
+            _SpMM.apply(X[:, h].contiguous(), w[:, h].contiguous(), A, reduce, K)
+            for h in range(H)
+        ]
+        return torch.stack(outs, dim=1)
+    return _SpMM.apply(X, w, A, reduce, K)
