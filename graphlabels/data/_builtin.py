@@ -12,10 +12,12 @@ from typing import Any
 from graphlabels.data.geom_gcn import check_geom_gcn_files, geom_gcn_files
 from graphlabels.data.heterophilous import HETEROPHILOUS_FILES
 from graphlabels.data.npz import NPZ_FILES
+from graphlabels.data.ogb import ogb_is_present
 from graphlabels.data.planetoid import planetoid_files
 from graphlabels.data.registry import DatasetInfo, register
 from graphlabels.data.splits import SplitArg
 from graphlabels.data.tag import TEXT_FILES, webkb_text_files
+from graphlabels.data.wikivitals import WIKIVITALS_FILES
 from graphlabels.graph import Graph
 
 
@@ -227,5 +229,67 @@ for _n, (_nn, _ne) in _WEBKB_TEXT_STATS.items():
             0,
             5,
             "WebKB pages with raw texts (TAG-Benchmark), no features",
+        )
+    )
+
+
+# --------------------------------------------------------------------- WikiVitals
+def _wikivitals(root: Path, split: SplitArg, **kw: Any) -> Graph:
+    from graphlabels.data.wikivitals import load_wikivitals
+
+    return load_wikivitals(root, split, **kw)
+
+
+register(
+    DatasetInfo(
+        "wikivitals",
+        "wikivitals",
+        _wikivitals,
+        tuple(WIKIVITALS_FILES),
+        48512,
+        0,
+        0,
+        11,
+        "vital Wikipedia articles, labels at 3 levels (11/32/251) and titles; "
+        "edges and features when the corpus files are present",
+    )
+)
+
+
+# --------------------------------------------------------------------- OGB
+def _ogb(name: str):
+    def loader(root: Path, split: SplitArg, **kw: Any) -> Graph:
+        from graphlabels.data.ogb import load_ogb
+
+        return load_ogb(root, name, split, **kw)
+
+    return loader
+
+
+def _ogb_present(name: str):
+    def present(root: Path) -> bool:
+        return ogb_is_present(root, name)
+
+    return present
+
+
+_OGB_STATS = {
+    "ogbn-arxiv": (169343, 1166243, 128, 40, "arXiv CS citations (OGB)"),
+    "ogbn-products": (2449029, 123718280, 100, 47, "Amazon co-purchase (OGB)"),
+    "ogbn-papers100M": (111059956, 1615685872, 128, 172, "MAG citations (OGB)"),
+}
+for _n, (_nn, _ne, _nf, _nc, _d) in _OGB_STATS.items():
+    register(
+        DatasetInfo(
+            _n,
+            "ogb",
+            _ogb(_n),
+            (),
+            _nn,
+            _ne,
+            _nf,
+            _nc,
+            _d + "; read with the ogb package from <root>/ogb",
+            present=_ogb_present(_n),
         )
     )
