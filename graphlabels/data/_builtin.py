@@ -293,3 +293,29 @@ for _n, (_nn, _ne, _nf, _nc, _d) in _OGB_STATS.items():
             present=_ogb_present(_n),
         )
     )
+
+
+# --------------------------------------------------------------------- synthetic
+def _csbm(root: Path, split: SplitArg, **kw: Any) -> Graph:
+    from graphlabels.data.synthetic import csbm
+
+    if split is not None:
+        raise ValueError("csbm draws its own split: pass seed=... instead of split")
+    return csbm(as_graph=True, **kw)
+
+
+register(
+    DatasetInfo(
+        "csbm",
+        "synthetic",
+        _csbm,
+        (),
+        1000,
+        9980,
+        16,
+        2,
+        "contextual SBM, generated (options of graphlabels.data.synthetic.csbm; "
+        "sizes for the defaults)",
+        present=lambda root: True,
+    )
+)

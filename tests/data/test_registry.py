@@ -99,3 +99,19 @@ def test_verify_detects_changed_files(tmp_path, data_root):
 def test_unknown_option_is_a_type_error(data_root):
     with pytest.raises(TypeError, match="normalise_features"):
         load("cora", data_root, normalise_features=False)
+
+
+def test_synthetic_csbm_is_registered(tmp_path):
+    info = get_info("csbm")
+    assert info.is_present(tmp_path)  # generated, needs no files
+    g = load("csbm", tmp_path, num_nodes=200, homophily=0.9, seed=1)
+    assert g.num_nodes == 200 and g.name == "csbm"
+    d = load("csbm", tmp_path)
+    assert (d.num_nodes, d.num_edges, d.num_features, d.num_classes) == (
+        info.num_nodes,
+        info.num_edges,
+        info.num_features,
+        info.num_classes,
+    )
+    with pytest.raises(ValueError, match="pass seed=... instead of split"):
+        load("csbm", tmp_path, split=3)
