@@ -31,8 +31,24 @@ from graphlabels.nonuniformity.score import (
     non_uniformity,
 )
 
+# the wrapper pulls in graphlabels.train and graphlabels.nn: load it on first use
+_WRAPPER = ("LNUResult", "LabelNonUniformity", "VariantResult", "label_nonuniformity")
+
+
+def __getattr__(name: str):
+    if name in _WRAPPER:
+        from graphlabels.nonuniformity import wrapper
+
+        return getattr(wrapper, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "LNUDiagnostics",
+    "LNUResult",
+    "LabelNonUniformity",
+    "VariantResult",
+    "label_nonuniformity",
     "LowScoreEdgeDrop",
     "NonUniformity",
     "TrainSetEnhancement",

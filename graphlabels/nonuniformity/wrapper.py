@@ -1,0 +1,487 @@
+r"""The label non-uniformity wrapper (WGNN) of Ji et al. (ICML 2023) for any GNN.
+
+The wrapper runs the pipeline of the paper around a base model:
+
+1. ``R`` base runs (seeds ``0..R-1``); their logits :math:`z^{(r)}` give the
+   scores :math:`w^{(r)}(v) = \sum_i |\operatorname{softmax}(z^{(r)}_v)_i - 1/C|`
+   (or one score from the logits averaged over runs).
+2. Algorithm 2 (:func:`drop_low_score_edges`) and/or Algorithm 1
+   (:func:`enhance_train_set`) per run.
+3. A retrain of the same base model (same seed) on the result.
+
+:math:`\eta_1, \eta_2` (Algorithm 2) and :math:`\eta_3` (Algorithm 1) are chosen
+on **validation** accuracy averaged over the runs; test accuracy is only reported.
+(The official code picks them on test accuracy.) As in the official code, the
+combined variant reuses the graphs of the selected :math:`(\eta_1, \eta_2)` and
+then searches :math:`\eta_3`.
+
+Variants reported, each as mean ± unbiased std of test accuracy over the runs:
+``base``, ``drop`` (Algorithm 2), ``augment`` (Algorithm 1) and ``both``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from graphlabels.graph import Graph
+from graphlabels.nn.adapters import as_graph_module
+from graphlabels.nonuniformity.augment import enhance_train_set
+from graphlabels.nonuniformity.edge_drop import _check_fraction, drop_low_score_edges
+from graphlabels.nonuniformity.score import non_uniformity
+from graphlabels.train import fit, make_factory, mean_std, seed_everything
+
+__all__ = [
+    "DEFAULT_ETA1",
+    "DEFAULT_ETA2",
+    "DEFAULT_ETA3",
+    "LNUResult",
+    "LabelNonUniformity",
+    "VariantResult",
+    "label_nonuniformity",
+]
+
+#: default grids: a coarse version of the official 10%-step grids.
+DEFAULT_ETA1: tuple[float, ...] = (0.1, 0.3, 0.5)
+DEFAULT_ETA2: tuple[float, ...] = (0.3, 0.6, 0.9)
+DEFAULT_ETA3: tuple[float, ...] = (0.1, 0.3, 0.5, 0.7)
+VARIANTS = ("base", "drop", "augment", "both")
+
+
+@dataclasses.dataclass
+class VariantResult:
+    r"""Per-run accuracies (percent) of one variant at its chosen :math:`\eta`.
+
+    Attributes:
+        name: ``"base"``, ``"drop"``, ``"augment"`` or ``"both"``.
+        params: the chosen :math:`\eta` values (empty for ``base``).
+        test_acc: test accuracy of each run.
+        val_acc: validation accuracy of each run.
+    """
+
+    name: str
+    params: dict[str, float]
+    test_acc: list[float]
+    val_acc: list[float]
+
+    @property
+    def test_acc_mean(self) -> float:
+        """Mean test accuracy."""
+        return mean_std(self.test_acc)[0]
+
+    @property
+    def test_acc_std(self) -> float:
+        """Unbiased std of the test accuracy."""
+        return mean_std(self.test_acc)[1]
+
+    @property
+    def val_acc_mean(self) -> float:
+        """Mean validation accuracy (the selection criterion)."""
+        return mean_std(self.val_acc)[0]
+
+    @property
+    def val_acc_std(self) -> float:
+        """Unbiased std of the validation accuracy."""
+        return mean_std(self.val_acc)[1]
+
+    def summary(self) -> str:
+        """``"83.20 ± 0.50"`` style test accuracy."""
+        return f"{self.test_acc_mean:.2f} ± {self.test_acc_std:.2f}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {
+            "params": dict(self.params),
+            "test_acc": [round(a, 4) for a in self.test_acc],
+            "val_acc": [round(a, 4) for a in self.val_acc],
+            "test_acc_mean": round(self.test_acc_mean, 4),
+            "test_acc_std": round(self.test_acc_std, 4),
+            "val_acc_mean": round(self.val_acc_mean, 4),
+            "val_acc_std": round(self.val_acc_std, 4),
+        }
+
+
+@dataclasses.dataclass
+class LNUResult:
+    r"""The outcome of :class:`LabelNonUniformity`.
+
+    Attributes:
+        variants: :class:`VariantResult` per variant that was run.
+        chosen: the selected :math:`\eta` values per variant.
+        best_variant: the variant with the highest mean validation accuracy
+            (``base`` wins ties, so a method must beat it on validation).
+        grid: every grid point tried, per variant, with its mean validation and
+            test accuracy (test is reported, never used for choosing).
+        seconds: wall time.
+    """
+
+    variants: dict[str, VariantResult]
+    chosen: dict[str, dict[str, float]]
+    best_variant: str
+    grid: dict[str, list[dict[str, float]]]
+    seconds: float
+
+    @property
+    def best(self) -> VariantResult:
+        """The validation-chosen variant."""
+        return self.variants[self.best_variant]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (``variants``, ``chosen``, ``best_variant``, ...)."""
+        return {
+            "variants": {k: v.as_dict() for k, v in self.variants.items()},
+            "chosen": self.chosen,
+            "best_variant": self.best_variant,
+            "grid": self.grid,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def table(self) -> str:
+        """A small text table of the variants."""
+        rows = [f"{'variant':<8} {'test acc':>15} {'val acc':>8}  eta"]
+        for name, v in self.variants.items():
+            mark = " *" if name == self.best_variant else ""
+            rows.append(
+                f"{name:<8} {v.summary():>15} {v.val_acc_mean:8.2f}  "
+                f"{v.params or '-'}{mark}"
+            )
+        return "\n".join(rows)
+
+
+def _fractions(name: str, values: float | Sequence[float]) -> tuple[float, ...]:
+    vals = (values,) if isinstance(values, int | float) else tuple(values)
+    if not vals:
+        raise ValueError(f"{name} grid is empty: pass at least one value in [0, 1]")
+    return tuple(_check_fraction(name, v) for v in vals)
+
+
+class LabelNonUniformity(nn.Module):
+    r"""WGNN: wrap any base GNN with the two algorithms of Ji et al. (ICML 2023).
+
+    .. math::
+        w^{(r)}(v) = \sum_{i=1}^{C} \bigl|\operatorname{softmax}(z^{(r)}_v)_i
+        - \tfrac{1}{C}\bigr|, \qquad
+        (\eta_1^*, \eta_2^*, \eta_3^*) = \arg\max_{\eta}
+        \frac{1}{R} \sum_{r=1}^{R} \mathrm{acc}_{\mathrm{val}}^{(r)}(\eta)
+
+    ``make_model`` builds the base model: a graphlabels model
+    (``forward(x, adj)``), a PyG module (``forward(x, edge_index)``), a DGL module
+    (``forward(g, x)``), a callable ``f(graph) -> logits`` wrapped in a module with
+    parameters, ``f(seed) -> model``, ``f() -> model``, or a module that is copied
+    and reset each run. Training uses :func:`graphlabels.train.fit` (best
+    validation epoch).
+
+    After :meth:`fit`, ``result_`` holds an :class:`LNUResult`, ``scores_`` the
+    per-run scores, and the module's :meth:`forward` returns the logits of the
+    validation-chosen variant averaged over runs.
+
+    On a graph with ``S`` splits, run ``r`` uses split ``r % S`` everywhere; the
+    ``score_from="mean"`` option then averages only runs that share a split, so
+    no run sees a model trained on its own validation or test labels.
+
+    Args:
+        make_model: the base-model factory (see above).
+        runs: number of seeds :math:`R` (default: ``10``).
+        eta1: grid of :math:`\eta_1`, fraction of lowest-score nodes
+            (default: ``(0.1, 0.3, 0.5)``).
+        eta2: grid of :math:`\eta_2`, fraction of non-forest edges dropped
+            (default: ``(0.3, 0.6, 0.9)``).
+        eta3: grid of :math:`\eta_3`, fraction of candidates pseudo-labelled
+            (default: ``(0.1, 0.3, 0.5, 0.7)``).
+        variants: which of ``"drop"``, ``"augment"``, ``"both"`` to run;
+            ``"base"`` always runs (default: all).
+        score_from: ``"run"`` scores run :math:`r` with its own base logits (the
+            official code); ``"mean"`` uses the logits averaged over runs
+            (default: ``"run"``).
+        forest: spanning forest of Algorithm 2, ``"bfs"`` or ``"random"``
+            (default: ``"bfs"``).
+        exclude_val: keep validation nodes out of Algorithm 1's candidates
+            (default: :obj:`True`; :obj:`False` lets every unlabelled node in,
+            which makes validation scores optimistic).
+        seeds: explicit seeds (default: :obj:`None`, meaning ``range(runs)``).
+        progress: show progress bars (default: :obj:`False`).
+        **fit_kwargs: passed to :func:`graphlabels.train.fit` (``epochs``, ``lr``,
+            ``weight_decay``, ``patience``).
+    """
+
+    def __init__(
+        self,
+        make_model: Any,
+        *,
+        runs: int = 10,
+        eta1: float | Sequence[float] = DEFAULT_ETA1,
+        eta2: float | Sequence[float] = DEFAULT_ETA2,
+        eta3: float | Sequence[float] = DEFAULT_ETA3,
+        variants: Sequence[str] = ("drop", "augment", "both"),
+        score_from: str = "run",
+        forest: str = "bfs",
+        exclude_val: bool = True,
+        seeds: Sequence[int] | None = None,
+        progress: bool = False,
+        **fit_kwargs: Any,
+    ) -> None:
+        super().__init__()
+        self.factory = make_factory(make_model)
+        self.seeds = list(range(runs)) if seeds is None else [int(s) for s in seeds]
+        if not self.seeds:
+            raise ValueError("runs must be >= 1")
+        self.eta1 = _fractions("eta1", eta1)
+        self.eta2 = _fractions("eta2", eta2)
+        self.eta3 = _fractions("eta3", eta3)
+        bad = set(variants) - set(VARIANTS)
+        if bad:
+            raise ValueError(
+                f"unknown variant(s) {sorted(bad)}: choose from {list(VARIANTS[1:])}"
+            )
+        self.variants = tuple(v for v in VARIANTS[1:] if v in variants)
+        if score_from not in ("run", "mean"):
+            raise ValueError(f"score_from must be 'run' or 'mean', got {score_from!r}")
+        self.score_from = score_from
+        self.forest = forest
+        self.exclude_val = exclude_val
+        self.progress = progress
+        self.fit_kwargs = fit_kwargs
+        self.models_: nn.ModuleList = nn.ModuleList()
+        self.edge_masks_: list[Tensor | None] = []
+        self.result_: LNUResult | None = None
+
+    # -- training helpers ----------------------------------------------------------
+    def _train(
+        self,
+        graph: Graph,
+        run: int,
+        y: Tensor | None = None,
+        train_mask: Tensor | None = None,
+    ) -> Any:
+        seed = self.seeds[run]
+        seed_everything(seed)
+        model = self.factory(seed)
+        model = model.to(graph.device) if isinstance(model, nn.Module) else model
+        return fit(model, graph, y=y, train_mask=train_mask, **self.fit_kwargs)
+
+    def _run_graph(self, graph: Graph, run: int) -> Graph:
+        s = max(graph.num_splits, 1)
+        return graph.split(run % s) if graph.num_splits > 1 else graph
+
+    @staticmethod
+    def _drop(graph: Graph, score: Tensor, e1: float, e2: float, seed: int, forest):
+        ei, mask = drop_low_score_edges(
+            graph.edge_index,
+            score,
+            e1,
+            e2,
+            num_nodes=graph.num_nodes,
+            seed=seed,
+            forest=forest,
+        )
+        w = None if graph.edge_weight is None else graph.edge_weight[mask]
+        return graph.replace(edge_index=ei, edge_weight=w), mask
+
+    def _scores(self, base_logits: list[Tensor], graph: Graph) -> list[Tensor]:
+        if self.score_from == "run":
+            return [non_uniformity(z) for z in base_logits]
+        s = max(graph.num_splits, 1)
+        groups: dict[int, list[Tensor]] = {}
+        for r, z in enumerate(base_logits):
+            groups.setdefault(r % s, []).append(z)
+        mean = {k: torch.stack(v).mean(0) for k, v in groups.items()}
+        self.mean_logits_ = [mean[r % s] for r in range(len(base_logits))]
+        return [non_uniformity(z) for z in self.mean_logits_]
+
+    # -- the pipeline --------------------------------------------------------------
+    def fit(self, graph: Graph) -> LabelNonUniformity:
+        """Run base, the grid searches and the retrains; returns ``self``."""
+        if graph.y is None or graph.train_mask is None or graph.val_mask is None:
+            raise ValueError(
+                "the wrapper needs y, train_mask and val_mask: the etas are chosen "
+                "on validation accuracy"
+            )
+        start = time.perf_counter()
+        runs = range(len(self.seeds))
+        graphs = [self._run_graph(graph, r) for r in runs]
+        bar = tqdm(
+            desc=f"lnu ({graph.name or 'graph'})",
+            disable=not self.progress,
+            total=self._total(),
+        )
+
+        def step(res):
+            bar.update(1)
+            bar.set_postfix(val=f"{res.val_acc:.1f}")
+            return res
+
+        base = [step(self._train(graphs[r], r)) for r in runs]
+        base_logits = [f.logits for f in base]
+        self.base_logits_ = base_logits
+        self.scores_ = self._scores(base_logits, graph)
+        label_logits = base_logits if self.score_from == "run" else self.mean_logits_
+        variants = {
+            "base": VariantResult(
+                "base", {}, [f.test_acc for f in base], [f.val_acc for f in base]
+            )
+        }
+        fits: dict[str, list] = {"base": base}
+        masks: dict[str, list] = {"base": [None] * len(base)}
+        chosen: dict[str, dict[str, float]] = {"base": {}}
+        grid: dict[str, list[dict[str, float]]] = {}
+
+        def search(name, points, make):
+            best = None
+            grid[name] = []
+            for params in points:
+                out = [make(r, params) for r in runs]
+                res = [step(o[0]) for o in out]
+                val = mean_std([f.val_acc for f in res])[0]
+                test = mean_std([f.test_acc for f in res])[0]
+                grid[name].append(
+                    {
+                        **params,
+                        "val_acc_mean": round(val, 4),
+                        "test_acc_mean": round(test, 4),
+                    }
+                )
+                if best is None or val > best[0]:
+                    best = (val, params, res, [o[1] for o in out])
+            _, params, res, extra = best
+            variants[name] = VariantResult(
+                name,
+                dict(params),
+                [f.test_acc for f in res],
+                [f.val_acc for f in res],
+            )
+            chosen[name] = dict(params)
+            fits[name] = res
+            return extra
+
+        drop_points = [
+            {"eta1": a, "eta2": b} for a, b in itertools.product(self.eta1, self.eta2)
+        ]
+        drop_graphs: list[tuple[Graph, Tensor]] | None = None
+        if "drop" in self.variants or "both" in self.variants:
+
+            def make_drop(r, p):
+                g, m = self._drop(
+                    graphs[r],
+                    self.scores_[r],
+                    p["eta1"],
+                    p["eta2"],
+                    self.seeds[r],
+                    self.forest,
+                )
+                return self._train(g, r), (g, m)
+
+            drop_graphs = search("drop", drop_points, make_drop)
+            masks["drop"] = [m for _, m in drop_graphs]
+            self.drop_masks_ = list(masks["drop"])
+
+        def make_aug(source):
+            def run_aug(r, p):
+                g = source[r][0] if source is not None else graphs[r]
+                y, tm = enhance_train_set(
+                    label_logits[r],
+                    graphs[r].y,
+                    graphs[r].train_mask,
+                    p["eta3"],
+                    score=self.scores_[r],
+                    val_mask=graphs[r].val_mask if self.exclude_val else None,
+                    candidate_mask=None
+                    if self.exclude_val
+                    else torch.ones(
+                        graph.num_nodes, dtype=torch.bool, device=graph.device
+                    ),
+                )
+                m = source[r][1] if source is not None else None
+                return self._train(g, r, y=y, train_mask=tm), m
+
+            return run_aug
+
+        aug_points = [{"eta3": c} for c in self.eta3]
+        if "augment" in self.variants:
+            masks["augment"] = search("augment", aug_points, make_aug(None))
+        if "both" in self.variants:
+            assert drop_graphs is not None
+            both_points = [{**chosen["drop"], **p} for p in aug_points]
+            masks["both"] = search("both", both_points, make_aug(drop_graphs))
+        if "drop" not in self.variants:
+            for key in ("drop",):
+                variants.pop(key, None)
+                chosen.pop(key, None)
+                fits.pop(key, None)
+        bar.close()
+        # the validation-chosen variant; base wins ties
+        best = max(variants, key=lambda k: (variants[k].val_acc_mean, k == "base"))
+        self.models_ = nn.ModuleList(as_graph_module(f.model) for f in fits[best])
+        self.edge_masks_ = list(masks[best])
+        self.result_ = LNUResult(
+            variants={k: variants[k] for k in VARIANTS if k in variants},
+            chosen={k: chosen[k] for k in VARIANTS if k in chosen},
+            best_variant=best,
+            grid=grid,
+            seconds=time.perf_counter() - start,
+        )
+        return self
+
+    def _total(self) -> int:
+        n = 1
+        if "drop" in self.variants or "both" in self.variants:
+            n += len(self.eta1) * len(self.eta2)
+        n += len(self.eta3) * (("augment" in self.variants) + ("both" in self.variants))
+        return n * len(self.seeds)
+
+    @torch.no_grad()
+    def forward(self, graph: Graph, run: int | None = None) -> Tensor:
+        """Logits of the chosen variant: run ``run``, or averaged over runs.
+
+        ``graph`` must be the graph passed to :meth:`fit`; each run's model sees its
+        own edge-dropped version of it.
+        """
+        if self.result_ is None:
+            raise RuntimeError("call fit(graph) before forward(graph)")
+        chosen = range(len(self.models_)) if run is None else [run]
+        outs = []
+        for r in chosen:
+            mask = self.edge_masks_[r]
+            g = graph
+            if mask is not None:
+                if mask.numel() != graph.num_edges:
+                    raise ValueError(
+                        f"graph has {graph.num_edges} edges but the model was fitted "
+                        f"on {mask.numel()}: pass the graph given to fit()"
+                    )
+                w = None if graph.edge_weight is None else graph.edge_weight[mask]
+                g = graph.replace(edge_index=graph.edge_index[:, mask], edge_weight=w)
+            model = self.models_[r]
+            model.eval()
+            outs.append(model(g))
+        return torch.stack(outs).mean(0)
+
+
+def label_nonuniformity(
+    make_model: Callable[..., Any] | nn.Module,
+    graph: Graph,
+    **kwargs: Any,
+) -> LNUResult:
+    r"""Function form of :class:`LabelNonUniformity`: fit and return the result.
+
+    .. math::
+        (\eta_1^*, \eta_2^*, \eta_3^*) = \arg\max_{\eta}
+        \frac{1}{R} \sum_{r=1}^{R} \mathrm{acc}_{\mathrm{val}}^{(r)}(\eta)
+
+    Args:
+        make_model: base-model factory or module (see :class:`LabelNonUniformity`).
+        graph: the graph with ``y`` and train/val/test masks.
+        **kwargs: options of :class:`LabelNonUniformity` and
+            :func:`graphlabels.train.fit`.
+
+    Returns:
+        An :class:`LNUResult` with the four variants, the chosen :math:`\eta`
+        values, the validation-chosen best variant and the full grid.
+    """
+    return LabelNonUniformity(make_model, **kwargs).fit(graph).result_

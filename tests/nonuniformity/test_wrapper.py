@@ -1,0 +1,219 @@
+import pytest
+import torch
+
+from graphlabels.graph import Graph, to_undirected
+from graphlabels.nn.models import GCN
+from graphlabels.nonuniformity import LabelNonUniformity, label_nonuniformity
+
+FAST = {"epochs": 25, "patience": None, "lr": 0.05}
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    # tiny graphs: intra-op threads only add contention on a shared 2-core machine
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+def _graph(n=90, c=3, seed=0, splits=None):
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % c
+    # a noisy stochastic block model: mostly intra-class edges
+    src = torch.randint(0, n, (4 * n,), generator=g)
+    same = torch.rand(4 * n, generator=g) < 0.75
+    dst = torch.where(
+        same,
+        (src + c * torch.randint(1, n // c, (4 * n,), generator=g)) % n,
+        torch.randint(0, n, (4 * n,), generator=g),
+    )
+    keep = src != dst
+    ei, _ = to_undirected(torch.stack([src[keep], dst[keep]]), num_nodes=n)
+    x = torch.nn.functional.one_hot(y, c).float() + torch.randn(n, c, generator=g)
+    x = torch.cat([x, torch.randn(n, 5, generator=g)], 1)
+    perm = torch.randperm(n, generator=g)
+    tr, va, te = (torch.zeros(n, dtype=torch.bool) for _ in range(3))
+    tr[perm[:15]] = True
+    va[perm[15:45]] = True
+    te[perm[45:]] = True
+    if splits:
+        tr = torch.stack([tr.roll(s) for s in range(splits)], 1)
+        va = torch.stack([va.roll(s) for s in range(splits)], 1)
+        te = torch.stack([te.roll(s) for s in range(splits)], 1)
+    return Graph(ei, n, x=x, y=y, train_mask=tr, val_mask=va, test_mask=te, name="t")
+
+
+def _check_result(res, graph, eta1, eta2, eta3):
+    assert list(res.variants) == ["base", "drop", "augment", "both"]
+    for v in res.variants.values():
+        assert len(v.test_acc) == 2 and len(v.val_acc) == 2
+        assert 0 <= v.test_acc_mean <= 100
+    # every eta is the grid point with the best mean validation accuracy
+    for name in ("drop", "augment", "both"):
+        best = max(res.grid[name], key=lambda p: p["val_acc_mean"])
+        assert res.variants[name].val_acc_mean == pytest.approx(best["val_acc_mean"])
+    assert res.chosen["drop"]["eta1"] in eta1 and res.chosen["drop"]["eta2"] in eta2
+    assert res.chosen["augment"]["eta3"] in eta3
+    assert res.chosen["both"]["eta1"] == res.chosen["drop"]["eta1"]
+    vals = {k: v.val_acc_mean for k, v in res.variants.items()}
+    assert vals[res.best_variant] == max(vals.values())
+    d = res.as_dict()
+    for name in ("base", "drop", "augment", "both"):
+        assert {"test_acc_mean", "test_acc_std", "test_acc"} <= set(d["variants"][name])
+
+
+def test_graphlabels_model_and_module_forward():
+    graph = _graph()
+    eta1, eta2, eta3 = (0.3, 0.6), (0.5,), (0.2, 0.5)
+
+    def make(seed):
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    lnu = LabelNonUniformity(make, runs=2, eta1=eta1, eta2=eta2, eta3=eta3, **FAST)
+    lnu.fit(graph)
+    _check_result(lnu.result_, graph, eta1, eta2, eta3)
+    out = lnu(graph)
+    assert out.shape == (graph.num_nodes, graph.num_classes)
+    assert len(lnu.scores_) == 2 and lnu.scores_[0].shape == (graph.num_nodes,)
+    # the drop variant really removed edges inside the low-score set
+    assert all((~m).any() for m in lnu.drop_masks_)
+    # forward with the drop variant's masks refuses a different graph
+    lnu.edge_masks_ = list(lnu.drop_masks_)
+    assert lnu(graph, run=0).shape == (graph.num_nodes, graph.num_classes)
+    with pytest.raises(ValueError, match="pass the graph given to fit"):
+        lnu(graph.replace(edge_index=graph.edge_index[:, :-2]))
+
+
+def test_selection_never_uses_test_labels():
+    graph = _graph(seed=1)
+
+    def make(seed):
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    kw = {"runs": 2, "eta1": (0.2, 0.5), "eta2": 1.0, "eta3": (0.3, 0.9)}
+    a = label_nonuniformity(make, graph, **kw, **FAST)
+    y = graph.y.clone()
+    te = graph.test_mask
+    y[te] = (y[te] + 1) % graph.num_classes  # every test label wrong
+    b = label_nonuniformity(make, graph.replace(y=y), **kw, **FAST)
+    assert a.chosen == b.chosen and a.best_variant == b.best_variant
+    for name in a.variants:
+        assert a.variants[name].val_acc == b.variants[name].val_acc
+        assert a.variants[name].test_acc != b.variants[name].test_acc
+
+
+def test_deterministic_and_score_from_mean_multi_split():
+    graph = _graph(seed=2, splits=2)
+
+    def make():
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    kw = {"runs": 2, "eta1": 0.4, "eta2": 0.5, "eta3": 0.5, "score_from": "mean"}
+    a = label_nonuniformity(make, graph, **kw, **FAST)
+    b = label_nonuniformity(make, graph, **kw, **FAST)
+    assert a.as_dict()["variants"] == b.as_dict()["variants"]
+    # with 2 runs on 2 splits, "mean" averages only same-split runs: per run
+    c = label_nonuniformity(make, graph, **{**kw, "score_from": "run"}, **FAST)
+    assert a.as_dict()["variants"] == c.as_dict()["variants"]
+
+
+def test_pyg_gcnconv_model():
+    pyg = pytest.importorskip("torch_geometric.nn")
+    graph = _graph(seed=3)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = pyg.GCNConv(graph.num_features, 8)
+            self.conv2 = pyg.GCNConv(8, graph.num_classes)
+
+        def forward(self, x, edge_index):
+            return self.conv2(self.conv1(x, edge_index).relu(), edge_index)
+
+    res = label_nonuniformity(
+        lambda seed: Net(),
+        graph,
+        runs=2,
+        eta1=(0.3, 0.5),
+        eta2=0.5,
+        eta3=(0.3, 0.6),
+        **FAST,
+    )
+    _check_result(res, graph, (0.3, 0.5), (0.5,), (0.3, 0.6))
+    assert res.variants["base"].test_acc_mean > 50
+
+
+def test_dgl_graphconv_model():
+    dglnn = pytest.importorskip("dgl.nn")
+    graph = _graph(seed=4)
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = dglnn.GraphConv(
+                graph.num_features, 8, allow_zero_in_degree=True
+            )
+            self.conv2 = dglnn.GraphConv(
+                8, graph.num_classes, allow_zero_in_degree=True
+            )
+
+        def forward(self, g, x):
+            return self.conv2(g, self.conv1(g, x).relu())
+
+    lnu = LabelNonUniformity(Net(), runs=2, eta1=0.5, eta2=(0.5, 1.0), eta3=0.5, **FAST)
+    lnu.fit(graph)
+    _check_result(lnu.result_, graph, (0.5,), (0.5, 1.0), (0.5,))
+    assert lnu.result_.variants["base"].test_acc_mean > 50
+    assert lnu(graph).shape == (graph.num_nodes, graph.num_classes)
+
+
+def test_callable_model_on_graph():
+    graph = _graph(seed=5)
+
+    class OnGraph(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(graph.num_features, graph.num_classes)
+
+        def forward(self, g):
+            # one mean-aggregation step written by hand over g.edge_index
+            h = self.lin(g.x)
+            out = torch.zeros_like(h).index_add_(0, g.edge_index[1], h[g.edge_index[0]])
+            return h + out / g.degree().clamp_min(1)[:, None]
+
+    res = label_nonuniformity(
+        lambda: OnGraph(),
+        graph,
+        runs=2,
+        eta1=0.5,
+        eta2=0.5,
+        eta3=0.5,
+        variants=("augment",),
+        **FAST,
+    )
+    assert list(res.variants) == ["base", "augment"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, msg",
+    [
+        ({"eta1": (1.5,)}, "eta1 must be a fraction"),
+        ({"eta3": ()}, "eta3 grid is empty"),
+        ({"variants": ("drop", "dropout")}, "unknown variant"),
+        ({"score_from": "avg"}, "score_from must be"),
+        ({"runs": 0}, "runs must be"),
+    ],
+)
+def test_bad_arguments(kwargs, msg):
+    with pytest.raises(ValueError, match=msg):
+        LabelNonUniformity(lambda: GCN(3, 2), **kwargs)
+
+
+def test_needs_val_mask_and_fit_first():
+    graph = _graph()
+    lnu = LabelNonUniformity(lambda: GCN(graph.num_features, 3), runs=1)
+    with pytest.raises(RuntimeError, match="call fit"):
+        lnu(graph)
+    with pytest.raises(ValueError, match="val_mask"):
+        lnu.fit(graph.replace(val_mask=None))
