@@ -139,3 +139,26 @@ def test_load_downloads_into_the_cache(tmp_path, data_root, monkeypatch):
     assert sorted(p.name for p in cached.iterdir()) == sorted(
         Path(r).name for r in planetoid_files("cora")
     )
+
+
+def test_http_404_is_reported_with_the_file(server, tmp_path, monkeypatch):
+    base, _ = server
+    rel = "planetoid/ind.cora.x"
+    monkeypatch.setitem(dl.FILES, rel, FILES[rel]._replace(url=f"{base}/gone"))
+    with pytest.raises(DataFileError) as err:
+        ensure_files(tmp_path, [rel], download=True)
+    assert "404" in str(err.value) and str(tmp_path / rel) in str(err.value)
+
+
+def test_explicit_roots_never_download(tmp_path, monkeypatch):
+    from graphlabels.data import load
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download into an explicit root")
+
+    monkeypatch.setattr(dl, "download_file", no_network)
+    monkeypatch.setenv("GRAPHLABELS_DATA", str(tmp_path))
+    with pytest.raises(DataFileError, match="not found: 8 data file"):
+        load("cora")
+    with pytest.raises(DataFileError, match="not found: 8 data file"):
+        load("cora", tmp_path / "other")
