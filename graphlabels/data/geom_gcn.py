@@ -93,15 +93,16 @@ def read_geom_gcn_split(root: Path, name: str, index: int, num_nodes: int) -> Ma
             "geom-gcn, splits/)"
         )
     with np.load(path, allow_pickle=False) as f:
-        masks = tuple(
-            torch.from_numpy(f[k].astype(bool)) for k in ("train_mask", "val_mask")
-        ) + (torch.from_numpy(f["test_mask"].astype(bool)),)
-    if masks[0].numel() != num_nodes:
+        train, val, test = (
+            torch.from_numpy(f[k].astype(bool))
+            for k in ("train_mask", "val_mask", "test_mask")
+        )
+    if train.numel() != num_nodes:
         raise ValueError(
-            f"{path.name} has masks for {masks[0].numel()} nodes but {name} has "
+            f"{path.name} has masks for {train.numel()} nodes but {name} has "
             f"{num_nodes}: the split file belongs to another dataset"
         )
-    return masks  # type: ignore[return-value]
+    return train, val, test
 
 
 def read_geom_gcn(

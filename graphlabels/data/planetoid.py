@@ -31,6 +31,7 @@ from torch import Tensor
 
 from graphlabels.data._pickle import safe_loads
 from graphlabels.data.download import DataFileError
+from graphlabels.data.geom_gcn import read_geom_gcn_split
 from graphlabels.data.splits import SplitArg, fraction_split, resolve_split
 from graphlabels.graph import Graph, coalesce, remove_self_loops
 
@@ -108,7 +109,7 @@ def read_planetoid(root: Path, name: str) -> dict[str, Any]:
             f"loaded. Put {'it' if len(missing) == 1 else 'them'} there (source: "
             "github kimiyoung/planetoid, data/)"
         )
-    x, y, tx, ty, allx, ally, graph = (_unpickle(p) for p in paths[:7])
+    _, y, tx, ty, allx, ally, graph = (_unpickle(p) for p in paths[:7])
     test_index = np.loadtxt(paths[7], dtype=np.int64).reshape(-1)
     sorted_test = np.sort(test_index)
 
@@ -132,9 +133,7 @@ def read_planetoid(root: Path, name: str) -> dict[str, Any]:
     labels = onehot.argmax(1).astype(np.int64)
     n = labels.shape[0]
 
-    rows = np.fromiter(
-        (k for k, vs in graph.items() for _ in vs), dtype=np.int64, count=-1
-    )
+    rows = np.fromiter((k for k, vs in graph.items() for _ in vs), dtype=np.int64)
     cols = np.fromiter((v for vs in graph.values() for v in vs), dtype=np.int64)
     edge_index = torch.from_numpy(np.stack([rows, cols]))
     edge_index, _ = remove_self_loops(edge_index)
@@ -149,12 +148,6 @@ def read_planetoid(root: Path, name: str) -> dict[str, Any]:
         "test_index": torch.from_numpy(test_index),
         "num_nodes": n,
     }
-
-
-def _geom_gcn_split(root: Path, name: str, index: int, n: int):
-    from graphlabels.data.geom_gcn import read_geom_gcn_split
-
-    return read_geom_gcn_split(root, name, index, n)
 
 
 def load_planetoid(
@@ -199,7 +192,7 @@ def load_planetoid(
         train, val, test = resolve_split(
             list(range(10)),
             0,
-            lambda i: _geom_gcn_split(root, name, i, n),
+            lambda i: read_geom_gcn_split(root, name, i, n),
             what="split index",
         )
     else:
