@@ -1,0 +1,7 @@
+"""``python -m graphlabels.cli``."""
+
+import sys
+
+from graphlabels.cli import main
+
+sys.exit(main())
