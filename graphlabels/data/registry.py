@@ -229,10 +229,13 @@ def registry_json() -> str:
     """The registry and its files as JSON (the content of ``datasets/datasets.json``).
 
     Datasets list their statistics and files; files list their canonical URL,
-    sha256, size and licence.
+    sha256, size and licence. Only the built-in datasets are included, not those
+    registered at run time.
     """
     datasets = []
     for info in list_datasets():
+        if _key(info.name) not in _BUILTIN:
+            continue
         datasets.append(
             {
                 "name": info.name,
@@ -258,6 +261,7 @@ def registry_json() -> str:
 
 
 _LOADED = False
+_BUILTIN: set[str] = set()
 
 
 def _ensure_builtins() -> None:
@@ -265,3 +269,5 @@ def _ensure_builtins() -> None:
     if not _LOADED:
         _LOADED = True
         from graphlabels.data import _builtin  # noqa: F401  (registers on import)
+
+        _BUILTIN.update(_REGISTRY)

@@ -75,3 +75,11 @@ def test_verify_detects_changed_files(tmp_path, data_root):
 def test_unknown_option_is_a_type_error(data_root):
     with pytest.raises(TypeError, match="normalise_features"):
         load("cora", data_root, normalise_features=False)
+
+
+def test_runtime_registrations_stay_out_of_the_json(monkeypatch):
+    monkeypatch.setattr(reg, "_REGISTRY", dict(reg._REGISTRY))
+    before = reg.registry_json()
+    reg.register(DatasetInfo("my-graph", "custom", lambda root, split: None))
+    assert get_info("my-graph").family == "custom"
+    assert reg.registry_json() == before
