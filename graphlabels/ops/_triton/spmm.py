@@ -1,0 +1,274 @@
+"""Triton CSR SpMM kernels: row-parallel, nnz-split (load-balanced) and max.
+
+All kernels read fp32/fp16/bf16 features, accumulate in fp32, and use int32
+indices when the matrix fits (int64 offsets are formed before multiplying by the
+feature stride, so ``N * F`` may exceed 2^31).
+"""
+
+from __future__ import annotations
+
+import torch
+import triton
+import triton.language as tl
+from torch import Tensor
+
+from graphlabels.ops._triton._launch import Kernel
+from graphlabels.ops.csr import CSR
+
+__all__ = ["choose_kernel", "spmm_max", "spmm_sum"]
+
+
+@triton.jit
+def _spmm_row_kernel(
+    rowptr_ptr,
+    col_ptr,
+    w_ptr,
+    x_ptr,
+    out_ptr,
+    F,
+    HAS_W: tl.constexpr,
+    BLOCK_E: tl.constexpr,
+    BLOCK_F: tl.constexpr,
+):
+    """One program per (row, feature block); loops over the row in chunks."""
+    row = tl.program_id(0)
+    fb = tl.program_id(1)
+    offs_f = fb * BLOCK_F + tl.arange(0, BLOCK_F)
+    mask_f = offs_f < F
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    acc = tl.zeros([BLOCK_F], dtype=tl.float32)
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        mask_e = offs_e < end
+        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        tile = tl.load(
+            x_ptr + cols[:, None] * F + offs_f[None, :],
+            mask=mask_e[:, None] & mask_f[None, :],
+            other=0.0,
+        ).to(tl.float32)
+        if HAS_W:
+            w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
+            tile = tile * w[:, None]
+        acc += tl.sum(tile, axis=0)
+    out_off = row.to(tl.int64) * F + offs_f
+    tl.store(out_ptr + out_off, acc.to(out_ptr.dtype.element_ty), mask=mask_f)
+
+
+@triton.jit
+def _spmm_nnz_kernel(
+    rowptr_ptr,
+    col_ptr,
+    w_ptr,
+    x_ptr,
+    out_ptr,
+    chunk_row_ptr,
+    nnz,
+    num_rows,
+    F,
+    CHUNK: tl.constexpr,
+    HAS_W: tl.constexpr,
+    BLOCK_E: tl.constexpr,
+    BLOCK_F: tl.constexpr,
+):
+    """One program per CHUNK nonzeros: equal work whatever the row lengths.
+
+    Rows that lie inside the chunk are stored; a row that crosses the chunk's
+    boundary is added atomically (``out`` must be zero-initialised, fp32).
+    """
+    pid = tl.program_id(0)
+    fb = tl.program_id(1)
+    offs_f = fb * BLOCK_F + tl.arange(0, BLOCK_F)
+    mask_f = offs_f < F
+    s = pid.to(tl.int64) * CHUNK
+    e = tl.minimum(s + CHUNK, nnz)
+    row = tl.load(chunk_row_ptr + pid).to(tl.int64)
+    row_start = tl.load(rowptr_ptr + row).to(tl.int64)
+    while (row < num_rows) & (row_start < e):
+        row_end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+        lo = tl.maximum(row_start, s)
+        hi = tl.minimum(row_end, e)
+        acc = tl.zeros([BLOCK_F], dtype=tl.float32)
+        for e0 in range(lo, hi, BLOCK_E):
+            offs_e = e0 + tl.arange(0, BLOCK_E)
+            mask_e = offs_e < hi
+            cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+            tile = tl.load(
+                x_ptr + cols[:, None] * F + offs_f[None, :],
+                mask=mask_e[:, None] & mask_f[None, :],
+                other=0.0,
+            ).to(tl.float32)
+            if HAS_W:
+                w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
+                tile = tile * w[:, None]
+            acc += tl.sum(tile, axis=0)
+        out_off = row * F + offs_f
+        if (row_start >= s) & (row_end <= e):
+            tl.store(out_ptr + out_off, acc, mask=mask_f)
+        else:
+            tl.atomic_add(out_ptr + out_off, acc, mask=mask_f)
+        row += 1
+        row_start = row_end
+
+
+@triton.jit
+def _spmm_max_kernel(
+    rowptr_ptr,
+    col_ptr,
+    w_ptr,
+    x_ptr,
+    out_ptr,
+    arg_ptr,
+    nnz,
+    F,
+    HAS_W: tl.constexpr,
+    BLOCK_E: tl.constexpr,
+    BLOCK_F: tl.constexpr,
+):
+    """Row-wise max with the CSR position of the first maximum (``nnz`` if empty)."""
+    row = tl.program_id(0)
+    fb = tl.program_id(1)
+    offs_f = fb * BLOCK_F + tl.arange(0, BLOCK_F)
+    mask_f = offs_f < F
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    best = tl.full([BLOCK_F], float("-inf"), dtype=tl.float32)
+    arg = tl.zeros([BLOCK_F], dtype=tl.int64) + nnz
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        mask_e = offs_e < end
+        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        tile = tl.load(
+            x_ptr + cols[:, None] * F + offs_f[None, :],
+            mask=mask_e[:, None] & mask_f[None, :],
+            other=0.0,
+        ).to(tl.float32)
+        if HAS_W:
+            w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
+            tile = tile * w[:, None]
+        tile = tl.where(mask_e[:, None], tile, float("-inf"))
+        cmax = tl.max(tile, axis=0)
+        # first position reaching the chunk maximum (ties go to the first entry)
+        hit = tile == cmax[None, :]
+        pos = tl.where(hit, offs_e[:, None], end + BLOCK_E)
+        carg = tl.min(pos, axis=0)
+        better = cmax > best
+        arg = tl.where(better, carg, arg)
+        best = tl.where(better, cmax, best)
+    best = tl.where(arg < nnz, best, 0.0)
+    out_off = row.to(tl.int64) * F + offs_f
+    tl.store(out_ptr + out_off, best.to(out_ptr.dtype.element_ty), mask=mask_f)
+    tl.store(arg_ptr + out_off, arg, mask=mask_f)
+
+
+def _configs(chunked: bool = False) -> list:
+    out = []
+    for be, bf, warps in [
+        (32, 32, 4),
+        (16, 64, 4),
+        (32, 64, 4),
+        (64, 32, 4),
+        (16, 128, 4),
+        (32, 128, 8),
+        (8, 128, 4),
+        (64, 64, 8),
+    ]:
+        out.append(triton.Config({"BLOCK_E": be, "BLOCK_F": bf}, num_warps=warps))
+    return out
+
+
+_ROW = Kernel(_spmm_row_kernel, _configs(), key=["F", "HAS_W"])
+_NNZ = Kernel(_spmm_nnz_kernel, _configs(), key=["F", "HAS_W"], reset=["out_ptr"])
+_MAX = Kernel(_spmm_max_kernel, _configs(), key=["F", "HAS_W"])
+
+#: Nonzeros per program of the load-balanced kernel.
+CHUNK = 256
+
+
+def _stats(A: CSR) -> tuple[int, float]:
+    hit = A._struct.get("deg_stats")
+    if hit is None:
+        deg = A.degree()
+        hit = (int(deg.max()) if deg.numel() else 0, A.nnz / max(A.num_rows, 1))
+        A._struct["deg_stats"] = hit
+    return hit
+
+
+def choose_kernel(A: CSR) -> str:
+    """``"nnz"`` (load-balanced) for skewed degrees, else ``"row"``."""
+    max_deg, avg = _stats(A)
+    return "nnz" if max_deg > max(8 * avg, 4 * CHUNK) else "row"
+
+
+def _chunk_rows(A: CSR) -> Tensor:
+    hit = A._struct.get("chunk_rows")
+    if hit is None:
+        starts = torch.arange(0, A.nnz, CHUNK, device=A.device)
+        rows = torch.searchsorted(A.rowptr, starts, right=True) - 1
+        hit = rows.clamp_(0, max(A.num_rows - 1, 0)).to(A.indices32()[0].dtype)
+        A._struct["chunk_rows"] = hit
+    return hit
+
+
+def spmm_sum(
+    A: CSR, X: Tensor, w: Tensor | None = None, kernel: str = "auto"
+) -> Tensor:
+    """``out[i] = sum_e w_e X[col_e]`` (2-D ``X``), fp32 accumulation."""
+    X = X.contiguous()
+    F = X.size(1)
+    if A.nnz == 0 or F == 0 or A.num_rows == 0:
+        return X.new_zeros(A.num_rows, F)
+    rowptr, col = A.indices32()
+    has_w = w is not None
+    wt = w.contiguous() if has_w else X  # dummy pointer when unused
+    kind = choose_kernel(A) if kernel == "auto" else kernel
+    if kind == "row":
+        out = torch.empty(A.num_rows, F, dtype=X.dtype, device=X.device)
+
+        def grid(m):
+            return (A.num_rows, triton.cdiv(F, m["BLOCK_F"]))
+
+        _ROW(grid, rowptr, col, wt, X, out, F, HAS_W=has_w)
+        return out
+    if kind != "nnz":
+        raise ValueError(f"unknown kernel {kernel!r}: auto, row or nnz")
+    out = torch.zeros(A.num_rows, F, dtype=torch.float32, device=X.device)
+    chunks = _chunk_rows(A)
+
+    def grid(m):
+        return (chunks.numel(), triton.cdiv(F, m["BLOCK_F"]))
+
+    _NNZ(
+        grid,
+        rowptr,
+        col,
+        wt,
+        X,
+        out,
+        chunks,
+        A.nnz,
+        A.num_rows,
+        F,
+        CHUNK=CHUNK,
+        HAS_W=has_w,
+    )
+    return out.to(X.dtype)
+
+
+def spmm_max(A: CSR, X: Tensor, w: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """Row-wise max and the CSR position of the first maximum (``nnz`` if empty)."""
+    X = X.contiguous()
+    F = X.size(1)
+    out = torch.zeros(A.num_rows, F, dtype=X.dtype, device=X.device)
+    arg = torch.full((A.num_rows, F), A.nnz, dtype=torch.long, device=X.device)
+    if A.nnz == 0 or F == 0 or A.num_rows == 0:
+        return out, arg
+    rowptr, col = A.indices32()
+    has_w = w is not None
+    wt = w.contiguous() if has_w else X
+
+    def grid(m):
+        return (A.num_rows, triton.cdiv(F, m["BLOCK_F"]))
+
+    _MAX(grid, rowptr, col, wt, X, out, arg, A.nnz, F, HAS_W=has_w)
+    return out, arg
