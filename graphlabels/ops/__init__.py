@@ -16,6 +16,7 @@ from graphlabels.ops._backend import (
 from graphlabels.ops.attention import gat_aggregate
 from graphlabels.ops.csr import CSR, as_csr
 from graphlabels.ops.norm import add_self_loops, gcn_norm
+from graphlabels.ops.reorder import reorder
 from graphlabels.ops.sddmm import sddmm
 from graphlabels.ops.softmax import segment_softmax
 from graphlabels.ops.spmm import spmm
@@ -28,6 +29,7 @@ __all__ = [
     "gat_aggregate",
     "gcn_norm",
     "get_backend",
+    "reorder",
     "sddmm",
     "segment_softmax",
     "set_backend",
