@@ -27,7 +27,10 @@ def _deg(A: CSR, dtype: torch.dtype) -> Tensor:
 def spmm_transpose(K: ModuleType, A: CSR, G: Tensor, w: Tensor | None) -> Tensor:
     """``A^T @ G`` through the cached transpose (``w`` in ``A``'s CSR order)."""
     At = A.t()
-    wt = None if w is None else w.index_select(0, A.transpose_perm())
+    if w is not None and w is A.value and not w.requires_grad:
+        wt = At.value  # cached with the transpose
+    else:
+        wt = None if w is None else w.index_select(0, A.transpose_perm())
     return spmm_heads(K, At, G, wt)
 
 
@@ -46,7 +49,8 @@ class _SpMM(torch.autograd.Function):
     @staticmethod
     def forward(ctx, X, w, A, reduce, K):  # type: ignore[override]
         if reduce == "max":
-            out, arg = K.spmm_max(A, X, w)
+            need = any(ctx.needs_input_grad[:2])
+            out, arg = K.spmm_max(A, X, w, need)
             ctx.save_for_backward(X, w, arg)
         else:
             out = K.spmm_sum(A, X, w)

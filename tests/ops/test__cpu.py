@@ -38,3 +38,27 @@ def test_segment_softmax_backward_formula():
         torch.cat([torch.softmax(s[:1], 0), torch.softmax(s[1:], 0)]), s, g
     )[0]
     torch.testing.assert_close(_cpu.segment_softmax_backward(A, p, g), ref)
+
+
+def test_torch_csr_is_cached_for_structure_and_own_values():
+    A = CSR.from_edge_index(torch.tensor([[0, 1], [1, 0]]), 2)
+    assert _cpu._torch_csr(A, None, torch.float32) is _cpu._torch_csr(
+        A, None, torch.float32
+    )
+    B = A.with_value(torch.tensor([2.0, 3.0]))
+    assert _cpu._torch_csr(B, B.value, torch.float32) is _cpu._torch_csr(
+        B, B.value, torch.float32
+    )
+    other = torch.tensor([5.0, 6.0])
+    assert _cpu._torch_csr(B, other, torch.float32).values().tolist() == [5.0, 6.0]
+
+
+def test_max_without_argmax_and_both_sum_paths():
+    A = CSR.from_edge_index(torch.randint(0, 30, (2, 200)), 30)
+    X = torch.randn(30, 32)
+    out, arg = _cpu.spmm_max(A, X, None, need_arg=False)
+    assert arg.numel() == 0
+    torch.testing.assert_close(out, _cpu.spmm_max(A, X)[0])
+    dense = A.to_dense()
+    for F in (16, 17):  # torch's reduce kernel and its MKL path
+        torch.testing.assert_close(_cpu.spmm_sum(A, X[:, :F]), dense @ X[:, :F])

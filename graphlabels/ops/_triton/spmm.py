@@ -161,17 +161,14 @@ def _spmm_max_kernel(
     tl.store(arg_ptr + out_off, arg, mask=mask_f)
 
 
-def _configs(chunked: bool = False) -> list:
+def _configs() -> list:
     out = []
     for be, bf, warps in [
         (32, 32, 4),
-        (16, 64, 4),
-        (32, 64, 4),
         (64, 32, 4),
+        (16, 64, 4),
         (16, 128, 4),
         (32, 128, 8),
-        (8, 128, 4),
-        (64, 64, 8),
     ]:
         out.append(triton.Config({"BLOCK_E": be, "BLOCK_F": bf}, num_warps=warps))
     return out
@@ -255,8 +252,14 @@ def spmm_sum(
     return out.to(X.dtype)
 
 
-def spmm_max(A: CSR, X: Tensor, w: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """Row-wise max and the CSR position of the first maximum (``nnz`` if empty)."""
+def spmm_max(
+    A: CSR, X: Tensor, w: Tensor | None = None, need_arg: bool = True
+) -> tuple[Tensor, Tensor]:
+    """Row-wise max and the CSR position of the first maximum (``nnz`` if empty).
+
+    The argmax is always computed (it costs little here); ``need_arg`` is
+    accepted for interface parity with the torch backend.
+    """
     X = X.contiguous()
     F = X.size(1)
     out = torch.zeros(A.num_rows, F, dtype=X.dtype, device=X.device)

@@ -1,0 +1,198 @@
+"""Layer benchmark: graphlabels GCN/GAT/SAGE layers vs PyG, and a GCN training epoch.
+
+Usage::
+
+    python benchmarks/kernels/bench_layers.py --device cpu --json out.json [--quick]
+
+PyG gets the ``edge_index`` and, separately, a torch CSR ``adj_t``; graphlabels
+gets its :class:`~graphlabels.ops.CSR` built once (as ``Graph.csr()`` caches it).
+Ratios come from interleaved runs in the same process (best of ``--reps``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+
+import torch
+import torch.nn.functional as F
+from _common import compare, graph, record, save
+
+from graphlabels.nn.conv import GATConv, GCNConv, SAGEConv
+from graphlabels.ops import CSR
+
+warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+warnings.filterwarnings("ignore", message="Sparse invariant checks")
+
+
+def pyg_adj_t(A: CSR) -> torch.Tensor:
+    return torch.sparse_csr_tensor(
+        A.rowptr, A.col, torch.ones(A.nnz, device=A.device), A.shape
+    )
+
+
+def step(layer, x, adj, G):
+    out = layer(x, adj)
+    out.backward(G)
+    for p in layer.parameters():
+        p.grad = None
+
+
+class TwoLayerGCN(torch.nn.Module):
+    """Two convolutions with ReLU and dropout 0.5 between them."""
+
+    def __init__(self, conv_cls, dims, **kw):
+        super().__init__()
+        self.c1 = conv_cls(dims[0], dims[1], **kw)
+        self.c2 = conv_cls(dims[1], dims[2], **kw)
+
+    def forward(self, x, adj):
+        """Logits for every node."""
+        x = F.relu(self.c1(x, adj))
+        x = F.dropout(x, 0.5, self.training)
+        return self.c2(x, adj)
+
+
+def epoch_fn(model, x, adj, y):
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+    def run():
+        model.train()
+        opt.zero_grad()
+        F.cross_entropy(model(x, adj), y).backward()
+        opt.step()
+
+    return run
+
+
+def emit(out, res, op, ours, baselines, **kw):
+    ms, peak, why = res[ours]
+    for b in baselines:
+        bms, _, bwhy = res[b]
+        record(
+            out, op=op, impl=ours, baseline=b, ms=ms, baseline_ms=bms,
+            peak_mem_gb=peak, note=why or bwhy, **kw,
+        )  # fmt: skip
+
+
+def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
+    import torch_geometric.nn as pyg
+
+    ei, n = graph(gname)
+    ei = ei.to(dev)
+    A = CSR.from_edge_index(ei, n)
+    adj_t = pyg_adj_t(A)
+    print(f"== {gname}: n={n} m={A.nnz}", flush=True)
+    kw = dict(graph=gname, n=n, m=A.nnz, device=dev, dtype=torch.float32)
+    torch.manual_seed(0)
+    Fin = 128
+    x = torch.randn(n, Fin, device=dev, requires_grad=True)
+    slow = max(2, reps // 2)
+    layers = {
+        "gcn_layer_fwd_bwd": (
+            lambda: GCNConv(Fin, 128),
+            lambda: pyg.GCNConv(Fin, 128),
+            lambda: pyg.GCNConv(Fin, 128, cached=True),
+            128,
+        ),
+        "sage_layer_fwd_bwd": (
+            lambda: SAGEConv(Fin, 128),
+            lambda: pyg.SAGEConv(Fin, 128),
+            None,
+            128,
+        ),
+        "gat_layer_fwd_bwd": (
+            lambda: GATConv(Fin, 16, heads=8),
+            lambda: pyg.GATConv(Fin, 16, heads=8),
+            None,
+            128,
+        ),
+    }
+    for op, (ours_f, theirs_f, cached_f, width) in layers.items():
+        ours, theirs = ours_f().to(dev), theirs_f().to(dev)
+        G = torch.randn(n, width, device=dev)
+        fns = {
+            "graphlabels": lambda m=ours, G=G: step(m, x, A, G),
+            "PyG(adj_t CSR)": lambda m=theirs, G=G: step(m, x, adj_t, G),
+        }
+        res = compare(fns, dev, reps)
+        res.update(
+            compare(
+                {"PyG(edge_index)": lambda m=theirs, G=G: step(m, x, ei, G)}, dev, slow
+            )
+        )
+        bases = ["PyG(edge_index)", "PyG(adj_t CSR)"]
+        if cached_f is not None:
+            cached = cached_f().to(dev)
+            res.update(
+                compare(
+                    {"PyG(edge_index,cached)": lambda m=cached, G=G: step(m, x, ei, G)},
+                    dev,
+                    slow,
+                )
+            )
+            bases.append("PyG(edge_index,cached)")
+        emit(out, res, op, "graphlabels", bases, F=width, **kw)
+        if dev.type == "cuda":
+            torch.cuda.empty_cache()
+    if not epoch:
+        return
+    # GCN training epoch: 2 layers 128 -> 256 -> 40, Adam, dropout 0.5
+    xe = torch.randn(n, 128, device=dev)
+    y = torch.randint(0, 40, (n,), device=dev)
+    dims = (128, 256, 40)
+    ours = TwoLayerGCN(GCNConv, dims).to(dev)
+    theirs = TwoLayerGCN(pyg.GCNConv, dims).to(dev)
+    theirs_c = TwoLayerGCN(pyg.GCNConv, dims, cached=True).to(dev)
+    ereps = max(2, reps // 2)
+    res = compare(
+        {
+            "graphlabels": epoch_fn(ours, xe, A, y),
+            "PyG(adj_t CSR)": epoch_fn(theirs, xe, adj_t, y),
+        },
+        dev,
+        ereps,
+    )
+    res.update(
+        compare(
+            {
+                "PyG(edge_index)": epoch_fn(theirs, xe, ei, y),
+                "PyG(edge_index,cached)": epoch_fn(theirs_c, xe, ei, y),
+            },
+            dev,
+            ereps,
+        )
+    )
+    emit(
+        out, res, "gcn_train_epoch_128_256_40", "graphlabels",
+        ["PyG(edge_index)", "PyG(edge_index,cached)", "PyG(adj_t CSR)"], F=128, **kw,
+    )  # fmt: skip
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--json", default=None)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument("--graphs", nargs="*", default=None)
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    dev = torch.device(args.device)
+    if dev.type == "cuda":
+        graphs = ["cora", "arxiv"] if args.quick else ["cora", "arxiv", "products"]
+    else:
+        graphs = ["cora", "pl20000_200000"] if args.quick else ["cora", "arxiv"]
+    reps = 3 if args.quick else args.reps
+    out: list = []
+    for gname in args.graphs or graphs:
+        bench_graph(out, gname, dev, reps, epoch=gname != "cora")
+        for r in out:
+            r["threads"] = torch.get_num_threads() if dev.type == "cpu" else None
+        save(out, args.json)  # after every graph, so a timeout keeps the rest
+
+
+if __name__ == "__main__":
+    main()
