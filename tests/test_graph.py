@@ -189,3 +189,15 @@ def test_dgl_round_trip():
     assert torch.equal(back.edge_index, g.edge_index)
     assert torch.equal(back.edge_weight, g.edge_weight)
     assert torch.equal(back.y, g.y) and torch.equal(back.val_mask, g.val_mask)
+
+
+def test_sparse_x_is_cached_and_follows_replace():
+    g = path_graph()
+    assert g.sparse_x() is None  # 7 of 8 entries are non-zero: kept dense
+    bow = torch.zeros(4, 20)
+    bow[:, 3] = 1.0
+    h = g.replace(x=bow)
+    xs = h.sparse_x()
+    assert xs.layout == torch.sparse_csr and torch.equal(xs.to_dense(), bow)
+    assert h.sparse_x() is xs
+    assert g.sparse_x() is None

@@ -101,7 +101,11 @@ class GraphModule(nn.Module):
         """Logits ``[N, C]`` for ``graph``."""
         inner = self.inner
         if self.kind == "adj":
-            return inner(graph.x, graph.csr())
+            x = graph.x
+            if getattr(inner, "sparse_input", False):
+                xs = graph.sparse_x()
+                x = x if xs is None else xs
+            return inner(x, graph.csr())
         if self.kind == "pyg":
             if self._accepts_weight and graph.edge_weight is not None:
                 return inner(graph.x, graph.edge_index, graph.edge_weight)

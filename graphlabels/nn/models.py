@@ -28,10 +28,24 @@ __all__ = [
 ]
 
 
+def input_dropout(x: Tensor, p: float, training: bool) -> Tensor:
+    """Dropout that also takes a sparse CSR ``x`` (dropping its stored values)."""
+    if x.layout != torch.sparse_csr:
+        return F.dropout(x, p, training)
+    if not training or p == 0.0:
+        return x
+    values = F.dropout(x.values(), p, True)
+    return torch.sparse_csr_tensor(
+        x.crow_indices(), x.col_indices(), values, x.shape, check_invariants=False
+    )
+
+
 class _Stack(nn.Module):
     """Layers with ReLU and dropout between them (and dropout on the input)."""
 
     graphlabels_input = "adj"
+    #: The first layer is linear in ``x`` first, so ``x`` may be a sparse CSR tensor.
+    sparse_input = False
 
     def __init__(self, layers: list[nn.Module], dropout: float, input_dropout: float):
         super().__init__()
@@ -49,7 +63,7 @@ class _Stack(nn.Module):
 
     def forward(self, x: Tensor, adj: Any = None) -> Tensor:
         """Logits ``[N, C]`` for features ``x`` and adjacency ``adj``."""
-        x = F.dropout(x, self.input_dropout, self.training)
+        x = input_dropout(x, self.input_dropout, self.training)
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = self._layer(layer, x, adj)
@@ -90,6 +104,8 @@ class GCN(_Stack):
         w = _widths(in_channels, hidden_channels, out_channels, num_layers)
         layers = [GCNConv(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
         super().__init__(layers, dropout, dropout)
+        # GCNConv applies its linear map before propagating when it shrinks width.
+        self.sparse_input = w[1] < w[0]
 
 
 class SAGE(_Stack):
@@ -153,6 +169,7 @@ class GAT(_Stack):
             GATConv(d, out_channels, heads=out_heads, concat=False, dropout=dropout)
         )
         super().__init__(layers, dropout, dropout)
+        self.sparse_input = True
 
     def _activate(self, x: Tensor) -> Tensor:
         return F.elu(x)
@@ -184,6 +201,7 @@ class MLP(_Stack):
         super().__init__(layers, dropout, 0.0)
         norms = [nn.BatchNorm1d(b) for b in w[1:-1]] if batch_norm else []
         self.norms = nn.ModuleList(norms)
+        self.sparse_input = True
 
     def reset_parameters(self) -> None:
         """Re-initialise every layer."""
@@ -220,6 +238,7 @@ class APPNP(nn.Module):
     """
 
     graphlabels_input = "adj"
+    sparse_input = True
 
     def __init__(
         self,
@@ -241,7 +260,7 @@ class APPNP(nn.Module):
 
     def forward(self, x: Tensor, adj: Any = None) -> Tensor:
         """Logits ``[N, C]``."""
-        x = F.dropout(x, self.dropout, self.training)
+        x = input_dropout(x, self.dropout, self.training)
         return self.prop(self.mlp(x), adj)
 
 
