@@ -28,13 +28,29 @@ __all__ = [
 ]
 
 
+def dropout(x: Tensor, p: float, training: bool) -> Tensor:
+    """Inverted dropout, as ``F.dropout``, with a mask drawn by ``torch.rand``.
+
+    On CPU ``torch.rand`` is several times faster than the ``bernoulli_`` that
+    ``F.dropout`` draws with; the distribution of the result is the same.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = torch.rand_like(x) >= p
+    return x * keep.to(x.dtype) * (1.0 / (1.0 - p))
+
+
 def input_dropout(x: Tensor, p: float, training: bool) -> Tensor:
     """Dropout that also takes a sparse CSR ``x`` (dropping its stored values)."""
     if x.layout != torch.sparse_csr:
-        return F.dropout(x, p, training)
+        return dropout(x, p, training)
     if not training or p == 0.0:
         return x
-    values = F.dropout(x.values(), p, True)
+    values = dropout(x.values(), p, True)
     return torch.sparse_csr_tensor(
         x.crow_indices(), x.col_indices(), values, x.shape, check_invariants=False
     )
@@ -69,7 +85,7 @@ class _Stack(nn.Module):
             x = self._layer(layer, x, adj)
             if i < last:
                 x = self._activate(x)
-                x = F.dropout(x, self.dropout, self.training)
+                x = dropout(x, self.dropout, self.training)
         return x
 
     def _activate(self, x: Tensor) -> Tensor:
@@ -217,7 +233,7 @@ class MLP(_Stack):
             if i < last:
                 if self.norms:
                     x = self.norms[i](x)
-                x = F.dropout(F.relu(x), self.dropout, self.training)
+                x = dropout(F.relu(x), self.dropout, self.training)
         return x
 
 
