@@ -74,3 +74,12 @@ class _Dense:
 def dense():
     """``dense.adjacency(...)`` and ``dense.propagate(...)``: the float64 reference."""
     return _Dense
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny graphs: one thread avoids OpenMP stalls on a busy machine."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
