@@ -1,0 +1,44 @@
+import json
+
+import pytest
+import torch
+
+from graphlabels.cli import COMMANDS, main
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Small graphs: one thread avoids OpenMP stalls on a busy machine."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def test_propagate_is_registered():
+    assert "propagate" in COMMANDS
+
+
+def test_propagate_lp_writes_json(tmp_path, data_root, capsys):
+    path = tmp_path / "lp.json"
+    code = main(["propagate", "cora", "--method", "lp", "--runs", "2", "--root",
+                 str(data_root), "--json", str(path), "--quiet"])  # fmt: skip
+    assert code == 0
+    rec = json.loads(path.read_text())
+    for key in ("dataset", "method", "test_acc", "test_acc_mean", "test_acc_std",
+                "seconds", "params"):  # fmt: skip
+        assert key in rec
+    assert rec["method"] == "lp" and len(rec["test_acc"]) == 2
+    assert rec["test_acc_mean"] >= 68.0  # the GCN paper's LP figure for Cora
+    assert "± 0.00" in capsys.readouterr().out
+
+
+def test_propagate_cs_writes_json(tmp_path, data_root):
+    path = tmp_path / "cs.json"
+    code = main(["propagate", "cora", "--method", "cs", "--base", "linear",
+                 "--runs", "2", "--epochs", "50", "--root", str(data_root),
+                 "--json", str(path), "--quiet"])  # fmt: skip
+    assert code == 0
+    rec = json.loads(path.read_text())
+    assert rec["base"] == "linear" and len(rec["test_acc"]) == 2
+    assert rec["test_acc_mean"] > rec["base_test_acc_mean"]
