@@ -14,7 +14,14 @@ from collections.abc import Sequence
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("datasets", "train", "env", "propagate")
+COMMANDS: tuple[str, ...] = (
+    "datasets",
+    "train",
+    "env",
+    "label_free",
+    "lnu",
+    "propagate",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,286 @@
+"""The label-free pipeline: select, annotate, post-filter, train, evaluate.
+
+Follows LLM-GNN's protocol (Chen et al., ICLR 2024): no ground-truth label is used
+to select, annotate, filter or train, and no validation labels either (the GNN
+trains for a fixed number of epochs and keeps its last weights). Ground truth is
+read only at the end, to score the annotations and the GNN on every node that was
+not annotated.
+
+Example:
+    >>> from graphlabels.labelfree import LabelFreePipeline
+    >>> from graphlabels.labelfree.annotators import EmbeddingAnnotator
+    >>> pipe = LabelFreePipeline(EmbeddingAnnotator(), selection="pagerank")
+    >>> pipe.fit(graph)  # doctest: +SKIP
+    >>> pipe.annotation_acc_, pipe.test_acc_mean_  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from graphlabels.graph import Graph
+from graphlabels.labelfree.annotators.base import Annotation, Annotator, to_tensors
+from graphlabels.labelfree.filter import post_filter
+from graphlabels.labelfree.prompts import readable_label_names
+from graphlabels.labelfree.selection import c_density, select
+
+__all__ = ["LabelFreePipeline", "has_text"]
+
+
+def has_text(graph: Graph) -> Tensor:
+    """Bool mask of the nodes with a non-empty text."""
+    if graph.texts is None:
+        raise ValueError(
+            f"graph {graph.name or ''} has no texts: label-free annotation needs a "
+            "text-attributed graph (e.g. citeseer, cora, texas with texts)"
+        )
+    return torch.tensor([bool(t and str(t).strip()) for t in graph.texts])
+
+
+class LabelFreePipeline:
+    """LLM-GNN end to end, ``fit(graph) -> self``.
+
+    For each seed: select ``budget`` nodes among those with text, annotate them
+    (annotations are shared across seeds and cached by the annotator), optionally
+    post-filter (``filter="ps"``), then train a GNN on the kept annotations.
+
+    Args:
+        annotator: any :class:`~graphlabels.labelfree.annotators.Annotator`.
+        selection: a strategy of :data:`~graphlabels.labelfree.selection.SELECTORS`
+            (default: ``"featprop"``).
+        budget: nodes to annotate (default: ``20 * num_classes``).
+        filter: ``None`` or ``"ps"`` (default: ``None``).
+        filter_fraction: share of annotations the PS filter removes
+            (default: ``0.1``).
+        filter_weights: ``(b0, b1, b2)`` of the PS filter (default: ``(1, 1, 1)``).
+        model: a :func:`graphlabels.nn.build_model` name (default: ``"gcn"``).
+        model_kwargs: passed to the model (default: none).
+        weighted_loss: weight the cross-entropy by the annotation confidence
+            (default: ``False``).
+        epochs: fixed training epochs, no validation (default: ``200``).
+        lr: learning rate (default: ``0.01``).
+        weight_decay: L2 penalty (default: ``5e-4``).
+        seeds: seeds; each selects and trains once (default: ``(0, 1, 2)``).
+        label_names: the category names given to the annotator (default:
+            ``graph.class_names`` made readable by
+            :func:`~graphlabels.labelfree.prompts.readable_label_names`).
+        progress: show progress bars (default: ``False``).
+
+    Attributes:
+        selected_: ``{seed: [B] node ids}``.
+        annotations_: ``{node id: Annotation}`` for every annotated node.
+        kept_: ``{seed: [B] bool}``, annotations kept by the filter.
+        annotation_acc_: mean over seeds of the annotation accuracy (percent) on the
+            selected nodes; an invalid answer (label ``-1``) counts as wrong.
+        annotation_acc_kept_: the same on the kept annotations.
+        test_acc_: per-seed GNN accuracy (percent) on the nodes not annotated.
+        test_acc_mean_, test_acc_std_: their mean and unbiased std.
+        calls_, tokens_, cost_usd_: spent on annotation (cache hits cost nothing).
+        seconds_: wall time of the stages.
+        logits_: ``{seed: [N, C]}`` GNN outputs.
+    """
+
+    def __init__(
+        self,
+        annotator: Annotator,
+        *,
+        selection: str = "featprop",
+        budget: int | None = None,
+        filter: str | None = None,
+        filter_fraction: float = 0.1,
+        filter_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        model: str = "gcn",
+        model_kwargs: dict[str, Any] | None = None,
+        weighted_loss: bool = False,
+        epochs: int = 200,
+        lr: float = 0.01,
+        weight_decay: float = 5e-4,
+        seeds: Sequence[int] = (0, 1, 2),
+        label_names: Sequence[str] | None = None,
+        progress: bool = False,
+    ) -> None:
+        if filter not in (None, "ps"):
+            raise ValueError(f"filter must be None or 'ps', got {filter!r}")
+        self.annotator = annotator
+        self.selection = selection
+        self.budget = budget
+        self.filter = filter
+        self.filter_fraction = filter_fraction
+        self.filter_weights = filter_weights
+        self.model = model
+        self.model_kwargs = dict(model_kwargs or {})
+        self.weighted_loss = weighted_loss
+        self.epochs = epochs
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.seeds = tuple(int(s) for s in seeds)
+        self.label_names = list(label_names) if label_names is not None else None
+        self.progress = progress
+
+    def _labels(self, graph: Graph) -> list[str]:
+        if self.label_names:
+            return list(self.label_names)
+        if not graph.class_names:
+            raise ValueError(
+                "no category names: the graph has no class_names; pass label_names"
+            )
+        return readable_label_names(graph.class_names)
+
+    def select_nodes(self, graph: Graph, seed: int) -> Tensor:
+        """The nodes strategy ``selection`` picks for ``seed`` (text nodes only)."""
+        names = self._labels(graph)
+        budget = self.budget or 20 * len(names)
+        return select(
+            self.selection,
+            graph.edge_index,
+            graph.x,
+            budget,
+            num_nodes=graph.num_nodes,
+            num_classes=len(names),
+            seed=seed,
+            candidates=has_text(graph),
+        )
+
+    def fit(self, graph: Graph) -> LabelFreePipeline:
+        """Run the pipeline on ``graph`` (needs texts, features and class names).
+
+        ``graph.y`` is read only to score the annotations and the GNN.
+        """
+        from graphlabels.nn import build_model
+        from graphlabels.train import fit as train_fit
+        from graphlabels.train import mean_std, seed_everything
+
+        if graph.num_splits > 1:
+            graph = graph.split(0)
+        names = self._labels(graph)
+        c = len(names)
+        t0 = time.perf_counter()
+        self.selected_ = {s: self.select_nodes(graph, s) for s in self.seeds}
+        t1 = time.perf_counter()
+
+        union = torch.unique(torch.cat(list(self.selected_.values())))
+        texts = graph.texts
+        assert texts is not None
+        calls0 = _spent(self.annotator)
+        anns = self.annotator.annotate(
+            [str(texts[i]) for i in union.tolist()], names, progress=self.progress
+        )
+        self.annotations_: dict[int, Annotation] = dict(
+            zip(union.tolist(), anns, strict=True)
+        )
+        calls1 = _spent(self.annotator)
+        self.calls_ = sum(a.calls for a in anns)
+        self.tokens_ = sum(a.tokens for a in anns)
+        self.cost_usd_ = float(sum(a.cost_usd for a in anns))
+        self.annotator_spent_ = {k: calls1[k] - calls0[k] for k in calls1}
+        t2 = time.perf_counter()
+
+        cd = None
+        if self.filter == "ps" and self.filter_weights[2]:
+            feats = graph.x[has_text(graph)] if graph.x is not None else None
+            if feats is None:
+                raise ValueError("the PS filter's C-Density needs node features x")
+            cd_full = torch.zeros(graph.num_nodes, dtype=torch.float64)
+            cd_full[has_text(graph)] = c_density(feats, c, seed=0)
+            cd = cd_full
+        self.kept_: dict[int, Tensor] = {}
+        self.test_acc_: list[float] = []
+        self.logits_: dict[int, Tensor] = {}
+        acc, acc_kept = [], []
+        y_true = graph.y
+        for s in self.seeds:
+            idx = self.selected_[s]
+            y_llm, conf = to_tensors([self.annotations_[int(i)] for i in idx])
+            if self.filter == "ps":
+                keep = post_filter(
+                    y_llm,
+                    conf,
+                    None if cd is None else cd[idx],
+                    fraction=self.filter_fraction,
+                    weights=self.filter_weights,
+                    num_classes=c,
+                )
+            else:
+                keep = y_llm >= 0
+            self.kept_[s] = keep
+            train_idx = idx[keep]
+            if train_idx.numel() == 0:
+                raise RuntimeError(
+                    "no valid annotation to train on: every answer was invalid; "
+                    "check the annotator (see annotations_[i].raw)"
+                )
+            y_train = torch.full((graph.num_nodes,), -1, dtype=torch.long)
+            y_train[train_idx] = y_llm[keep]
+            weight = torch.zeros(graph.num_nodes)
+            weight[train_idx] = conf[keep].clamp_min(1e-3)
+            test = torch.ones(graph.num_nodes, dtype=torch.bool)
+            test[idx] = False
+            if y_true is not None:
+                acc.append(100.0 * float((y_llm == y_true[idx]).float().mean()))
+                acc_kept.append(
+                    100.0 * float((y_llm[keep] == y_true[train_idx]).float().mean())
+                )
+            train_mask = torch.zeros(graph.num_nodes, dtype=torch.bool)
+            train_mask[train_idx] = True
+            g = graph.replace(train_mask=train_mask, val_mask=None, test_mask=test)
+            seed_everything(s)
+            net = build_model(self.model, graph.num_features, c, **self.model_kwargs)
+            res = train_fit(
+                net,
+                g,
+                epochs=self.epochs,
+                lr=self.lr,
+                weight_decay=self.weight_decay,
+                patience=None,
+                y=y_train,
+                sample_weight=weight if self.weighted_loss else None,
+                seed=s,
+            )
+            self.test_acc_.append(float(res.test_acc))
+            self.logits_[s] = res.logits
+        t3 = time.perf_counter()
+        self.annotation_acc_ = sum(acc) / len(acc) if acc else float("nan")
+        self.annotation_acc_kept_ = (
+            sum(acc_kept) / len(acc_kept) if acc_kept else float("nan")
+        )
+        self.test_acc_mean_, self.test_acc_std_ = mean_std(self.test_acc_)
+        self.seconds_ = {
+            "selection": t1 - t0,
+            "annotation": t2 - t1,
+            "training": t3 - t2,
+            "total": t3 - t0,
+        }
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        """The results as a JSON-ready dict (the CLI's ``--json`` record)."""
+        return {
+            "annotation_acc": self.annotation_acc_,
+            "annotation_acc_kept": self.annotation_acc_kept_,
+            "test_acc_mean": self.test_acc_mean_,
+            "test_acc_std": self.test_acc_std_,
+            "test_acc": list(self.test_acc_),
+            "calls": self.calls_,
+            "tokens": self.tokens_,
+            "cost_usd": self.cost_usd_,
+            "seconds": self.seconds_["total"],
+            "seconds_by_stage": dict(self.seconds_),
+            "selection": self.selection,
+            "filter": self.filter,
+            "budget": int(next(iter(self.selected_.values())).numel()),
+            "kept": {str(s): int(k.sum()) for s, k in self.kept_.items()},
+            "seeds": list(self.seeds),
+            "annotator": getattr(self.annotator, "name", type(self.annotator).__name__),
+        }
+
+
+def _spent(annotator: Annotator) -> dict[str, float]:
+    return {
+        k: float(getattr(annotator, k, 0.0) or 0.0)
+        for k in ("calls_", "prompt_tokens_", "completion_tokens_", "cost_usd_")
+    }

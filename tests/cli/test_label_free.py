@@ -1,0 +1,86 @@
+import json
+
+import pytest
+
+from graphlabels.cli import build_parser, main
+
+
+def test_parser_options():
+    args = build_parser().parse_args(
+        [
+            "label-free",
+            "citeseer",
+            "--annotator",
+            "openai",
+            "--base-url",
+            "http://127.0.0.1:1/v1",
+            "--model",
+            "m",
+            "--budget",
+            "12",
+            "--selection",
+            "da-pagerank",
+            "--filter",
+            "ps",
+            "--seeds",
+            "2",
+            "--json",
+            "out.json",
+        ]
+    )
+    assert args.annotator == "openai" and args.base_url == "http://127.0.0.1:1/v1"
+    assert args.budget == 12 and args.selection == "da-pagerank"
+    assert args.filter == "ps" and args.seeds == 2 and str(args.json) == "out.json"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["label-free", "cora", "--annotator", "gpt"])
+
+
+@pytest.mark.llm  # loads the real MiniLM model
+def test_embed_run_writes_json(tmp_path, data_root, capsys, monkeypatch):
+    monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "r.json"
+    code = main(
+        [
+            "label-free",
+            "texas",
+            "--annotator",
+            "embed",
+            "--budget",
+            "20",
+            "--selection",
+            "pagerank",
+            "--filter",
+            "ps",
+            "--seeds",
+            "2",
+            "--epochs",
+            "30",
+            "--root",
+            str(data_root),
+            "--json",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    rec = json.loads(out.read_text())
+    for key in (
+        "annotation_acc",
+        "test_acc_mean",
+        "test_acc_std",
+        "test_acc",
+        "calls",
+        "tokens",
+        "cost_usd",
+        "seconds",
+    ):
+        assert key in rec
+    assert len(rec["test_acc"]) == 2 and 0 <= rec["annotation_acc"] <= 100
+    assert rec["cost_usd"] == 0 and rec["budget"] == 20
+    printed = capsys.readouterr().out
+    assert "annotation acc" in printed and "cost $0.0000" in printed
+
+
+def test_dataset_without_texts_names_the_fix(data_root):
+    with pytest.raises(ValueError, match="has no texts"):
+        main(["label-free", "chameleon", "--root", str(data_root), "--quiet"])
