@@ -47,10 +47,30 @@ def graph(name: str) -> tuple[torch.Tensor, int]:
     if name in PRESETS:
         n, _ = PRESETS[name]
         return power_law_graph(name, seed=0), n
+    if name.startswith("grid"):  # e.g. grid448: a 448 x 448 king's-move lattice
+        side = int(name[4:])
+        return shuffled_grid(side), side * side
     if name.startswith("pl"):
         n, m = (int(float(v)) for v in name[2:].split("_"))
         return power_law_graph(n, m, seed=0), n
     raise KeyError(name)
+
+
+def shuffled_grid(side: int, seed: int = 0) -> torch.Tensor:
+    """A 2-D lattice (8 neighbours) with randomly shuffled node ids.
+
+    It has perfect locality hidden by the shuffle: the case reordering is for.
+    """
+    ids = torch.arange(side * side).view(side, side)
+    pairs = []
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        a = ids[max(0, -dr) : side - max(0, dr), max(0, -dc) : side - max(0, dc)]
+        b = ids[max(0, dr) : side + min(0, dr), max(0, dc) : side + min(0, dc)]
+        pairs.append(torch.stack([a.reshape(-1), b.reshape(-1)]))
+    ei = torch.cat(pairs, 1)
+    ei = torch.cat([ei, ei.flip(0)], 1)
+    perm = torch.randperm(side * side, generator=torch.Generator().manual_seed(seed))
+    return perm[ei]
 
 
 def sync(device: torch.device) -> None:

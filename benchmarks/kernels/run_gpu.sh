@@ -16,14 +16,14 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$DES
 
 status=0
 # 1. correctness: the gpu-marked tests, then every Triton test on CUDA tensors
-timeout 60 "$PY" -m pytest -q -x -p no:cacheprovider -m gpu tests/ops tests/nn/conv 2>&1 \
+timeout 80 "$PY" -m pytest -q -x -p no:cacheprovider -m gpu tests/ops tests/nn/conv 2>&1 \
     | tail -n 30 | tee "$DEST/kernels_gpu_tests.txt" || status=1
 timeout 40 "$PY" -m pytest -q -x -p no:cacheprovider tests/ops/_triton 2>&1 \
     | tail -n 30 | tee -a "$DEST/kernels_gpu_tests.txt" || status=1
 
 # 2. benchmarks (products size: 2,449,029 nodes / 61,859,140 edges)
-timeout 110 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
+timeout 100 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
     --json "$DEST/kernels_gpu_spmm.json" 2>&1 | tail -n 80 | tee "$DEST/kernels_gpu_spmm.txt" || status=1
-timeout 90 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
+timeout 70 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
     --json "$DEST/kernels_gpu_layers.json" 2>&1 | tail -n 60 | tee "$DEST/kernels_gpu_layers.txt" || status=1
 exit $status

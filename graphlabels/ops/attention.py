@@ -70,5 +70,6 @@ def gat_aggregate(
         return fused(A, x, alpha_src, alpha_dst, negative_slope)
     s = alpha_src.index_select(0, A.col) + alpha_dst.index_select(0, A.row())
     a = segment_softmax(A, F.leaky_relu(s, negative_slope))
-    a = F.dropout(a, p=dropout, training=training)
+    if training and dropout > 0:
+        a = F.dropout(a, p=dropout, training=True)
     return spmm(A, x, "sum", a)

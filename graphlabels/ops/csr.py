@@ -260,17 +260,27 @@ class CSR:
         return rowptr, tperm, row[tperm]
 
     def t(self) -> CSR:
-        """The transpose as a CSR (cached); its ``perm`` maps to original edge ids."""
+        """The transpose as a CSR (cached); its ``perm`` maps to original edge ids.
+
+        The transposed structure is cached with the structure (shared by
+        :meth:`with_value` copies); the transposed values per instance.
+        """
         out = self.cache.get("__t__")
-        if out is None:
+        if out is not None:
+            return out
+
+        def structure() -> CSR:
             rowptr, tperm, tcol = self._cached("tperm", self._build_t)
-            value = None if self.value is None else self.value[tperm]
             perm = tperm if self._perm is None else self._perm[tperm]
-            out = CSR(rowptr, tcol, value, self.num_rows, perm, check=False)
-            out._struct["row"] = self.col[tperm]
-            out._struct["tperm"] = (self.rowptr, torch.argsort(tperm), self.col)
-            if value is None or not value.requires_grad:
-                self.cache["__t__"] = out
+            return CSR(rowptr, tcol, None, self.num_rows, perm, check=False)
+
+        T = self._cached("t_struct", structure)
+        if self.value is None:
+            out = T
+        else:
+            out = T.with_value(self.value[self.transpose_perm()])
+        if self.value is None or not self.value.requires_grad:
+            self.cache["__t__"] = out
         return out
 
     # ------------------------------------------------------------------ copies

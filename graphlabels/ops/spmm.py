@@ -91,6 +91,33 @@ class _SpMM(torch.autograd.Function):
         return gX, gw, None, None, None
 
 
+class _SpMMHeads(torch.autograd.Function):
+    """Sum-SpMM of ``[M, H, F]`` features with per-head weights ``[nnz, H]``.
+
+    Forward runs one CSR product per head; backward gets all heads' weight
+    gradients from one chunked multi-head SDDMM.
+    """
+
+    @staticmethod
+    def forward(ctx, X, w, A, K):  # type: ignore[override]
+        X = X.contiguous()
+        ctx.save_for_backward(X, w)
+        ctx.A, ctx.K = A, K
+        return spmm_heads(K, A, X, w.contiguous())
+
+    @staticmethod
+    def backward(ctx, G):  # type: ignore[override]
+        X, w = ctx.saved_tensors
+        A, K = ctx.A, ctx.K
+        G = G.contiguous()
+        gX = gw = None
+        if ctx.needs_input_grad[0]:
+            gX = spmm_transpose(K, A, G, w).to(X.dtype)
+        if ctx.needs_input_grad[1]:
+            gw = K.sddmm(A, G, X).to(w.dtype)
+        return gX, gw, None, None
+
+
 def spmm(
     A: CSR, X: Tensor, reduce: str = "sum", edge_weight: Tensor | None = None
 ) -> Tensor:
@@ -129,6 +156,8 @@ def spmm(
         if w is None or w.dim() == 1:
             out = _SpMM.apply(X.reshape(N, H * F), w, A, reduce, K)
             return out.view(A.num_rows, H, F)
+        if reduce == "sum":
+            return _SpMMHeads.apply(X, w, A, K)
         outs = [
             _SpMM.apply(X[:, h].contiguous(), w[:, h].contiguous(), A, reduce, K)
             for h in range(H)

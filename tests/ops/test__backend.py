@@ -46,3 +46,12 @@ def test_env_variable_is_read_at_import(tmp_path):
         check=True,
     )
     assert out.stdout.strip() == "reference"
+
+
+@pytest.mark.gpu
+def test_auto_uses_triton_on_cuda():
+    from graphlabels.ops import triton_available
+
+    with use_backend("auto"):
+        expected = "triton" if triton_available() else "cpu"
+        assert resolve_backend(torch.device("cuda")) == expected

@@ -115,3 +115,12 @@ def test_to_device_noop_and_repr():
     A = CSR.from_edge_index(torch.tensor([[0], [1]]), 2)
     assert A.to("cpu") is A
     assert "nnz=1" in repr(A)
+
+
+def test_transpose_structure_is_shared_by_with_value_copies():
+    A = CSR.from_edge_index(torch.randint(0, 20, (2, 100)), 20)
+    assert A.with_value(None).t() is A.t()
+    w = torch.rand(A.nnz)
+    B = A.with_value(w)
+    assert B.t().col is A.t().col
+    torch.testing.assert_close(B.t().to_dense(), B.to_dense().t())

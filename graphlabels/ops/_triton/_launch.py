@@ -8,10 +8,15 @@ from typing import Any
 
 import triton
 
-__all__ = ["INTERPRET", "Kernel", "next_pow2"]
+__all__ = ["AUTOTUNE", "INTERPRET", "Kernel", "next_pow2"]
 
 #: Whether Triton runs in interpreter mode (``TRITON_INTERPRET=1``, CPU tensors).
 INTERPRET = os.environ.get("TRITON_INTERPRET", "0") not in ("", "0")
+#: Autotune block sizes on the GPU (``GRAPHLABELS_TRITON_AUTOTUNE=0`` turns it
+#: off, e.g. in tests, where the first configuration of each kernel is used).
+AUTOTUNE = not INTERPRET and os.environ.get(
+    "GRAPHLABELS_TRITON_AUTOTUNE", "1"
+) not in ("", "0")
 
 
 def next_pow2(n: int) -> int:
@@ -23,7 +28,8 @@ class Kernel:
     """A jitted kernel with an autotuned twin for real GPUs.
 
     In the interpreter the autotuner would run every configuration (about
-    10,000x slower than a GPU), so the first configuration is used as is.
+    10,000x slower than a GPU), so the first configuration is used as is; the
+    same holds when :data:`AUTOTUNE` is off.
 
     Args:
         fn: the ``@triton.jit`` function.
@@ -42,7 +48,7 @@ class Kernel:
         self.fn = fn
         self.default = configs[0]
         self.tuned = None
-        if not INTERPRET:
+        if AUTOTUNE:
             kw: dict[str, Any] = {"configs": list(configs), "key": list(key)}
             if reset:
                 kw["reset_to_zero"] = list(reset)

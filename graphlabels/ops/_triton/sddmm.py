@@ -36,8 +36,10 @@ def _sddmm_kernel(
     for d0 in range(0, D, BLOCK_D):
         offs_d = d0 + tl.arange(0, BLOCK_D)
         m = mask_e[:, None] & (offs_d < D)[None, :]
-        q = tl.load(q_ptr + (rows * H + h)[:, None] * D + offs_d[None, :], mask=m)
-        k = tl.load(k_ptr + (cols * H + h)[:, None] * D + offs_d[None, :], mask=m)
+        q_off = (rows * H + h)[:, None] * D + offs_d[None, :]
+        k_off = (cols * H + h)[:, None] * D + offs_d[None, :]
+        q = tl.load(q_ptr + q_off, mask=m, other=0.0)
+        k = tl.load(k_ptr + k_off, mask=m, other=0.0)
         acc += tl.sum(q.to(tl.float32) * k.to(tl.float32), axis=1)
     tl.store(out_ptr + offs_e * H + h, acc, mask=mask_e)
 

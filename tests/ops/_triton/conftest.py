@@ -1,7 +1,8 @@
 """Triton tests: compiled on CUDA when present, else the interpreter on CPU.
 
 ``TRITON_INTERPRET=1`` must be set before the kernels are defined, so it is set
-here, at collection, and only when there is no CUDA device. Triton 3.9's
+here, at collection, and only when there is no CUDA device. Autotuning is off in
+tests (``GRAPHLABELS_TRITON_AUTOTUNE=0``). Triton 3.9's
 interpreter accepts CPU tensors (checked by these tests); it is about 10,000x
 slower than a GPU, so the graphs here are tiny.
 """
@@ -13,6 +14,8 @@ import torch
 
 if not torch.cuda.is_available():
     os.environ.setdefault("TRITON_INTERPRET", "1")
+# tests check values, not speed: skip autotuning (it compiles every configuration)
+os.environ.setdefault("GRAPHLABELS_TRITON_AUTOTUNE", "0")
 
 pytest.importorskip("triton")
 
