@@ -54,7 +54,9 @@ def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in text.split(","))
 
 
-def settings(model: str, epochs: int | None) -> tuple[dict, dict]:
+def settings(
+    model: str, epochs: int | None, patience: int | None = None
+) -> tuple[dict, dict]:
     if model in LNU_PRESETS:
         mk = dict(LNU_PRESETS[model]["model"])
         fk = dict(LNU_PRESETS[model]["fit"])
@@ -63,12 +65,14 @@ def settings(model: str, epochs: int | None) -> tuple[dict, dict]:
         fk["epochs"] = max(fk.get("epochs", 200), 500)
     if epochs is not None:
         fk["epochs"] = epochs
+    if patience is not None:
+        fk["patience"] = patience
     return mk, fk
 
 
 def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
     graph = undirected(load(DATASETS[name], root=args.root))
-    mk, fk = settings(model, args.epochs)
+    mk, fk = settings(model, args.epochs, args.patience)
     print(f"== {name} / {model}: {graph} {mk} {fk}", flush=True)
     start = time.perf_counter()
     lnu = LabelNonUniformity(
@@ -135,8 +139,9 @@ def main() -> None:
     p.add_argument("--eta1", type=_floats, default=DEFAULT_ETA1)
     p.add_argument("--eta2", type=_floats, default=DEFAULT_ETA2)
     p.add_argument("--eta3", type=_floats, default=DEFAULT_ETA3)
-    p.add_argument("--score-from", default="run", choices=("run", "mean"))
+    p.add_argument("--score-from", default="mean", choices=("run", "mean"))
     p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--patience", type=int, default=None)
     p.add_argument("--root", default=None)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--progress", action="store_true")

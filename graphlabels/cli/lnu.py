@@ -88,8 +88,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--score-from",
         choices=("run", "mean"),
-        default="run",
-        help="score each run with its own logits or the run mean",
+        default="mean",
+        help="score with the logits averaged over the base runs (default; on "
+        "multi-split data only runs of the same split are averaged) or with each "
+        "run's own logits (the official code)",
     )
     p.add_argument("--forest", choices=("bfs", "random"), default="bfs")
     p.add_argument(

@@ -1,0 +1,60 @@
+"""Markdown tables from ``benchmarks/results/lnu.json`` (for benchmarks/README.md).
+
+python benchmarks/lnu/make_table.py benchmarks/results/lnu.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _cell(v: dict) -> str:
+    return f"{v['test_acc_mean']:.2f} ± {v['test_acc_std']:.2f}"
+
+
+def _eta(params: dict) -> str:
+    return ", ".join(f"{k[-1]}={v:g}" for k, v in params.items())
+
+
+def main() -> None:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
+    res = json.loads(path.read_text())["results"]
+    print(
+        "| dataset | model | runs | base | +drop (η1, η2) | +augment (η3) | both "
+        "| validation picks | Δ vs base |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for rec in res.values():
+        v = rec["variants"]
+        ch = rec["chosen"]
+        best = rec["best_variant"]
+        delta = v[best]["test_acc_mean"] - v["base"]["test_acc_mean"]
+        cells = [rec["dataset"], rec["model"], str(rec["runs"]), _cell(v["base"])]
+        for name in ("drop", "augment", "both"):
+            if name in v:
+                cells.append(f"{_cell(v[name])} ({_eta(ch[name])})")
+            else:
+                cells.append("-")
+        cells += [best, f"{delta:+.2f}"]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    print(
+        "| dataset | AUROC(w → correct) | base test acc per score decile, low → high "
+        "| claim holds (runs) | homophily: low-w 30% / graph |"
+    )
+    print("|---|---|---|---|---|")
+    for rec in res.values():
+        d = rec["diagnostics"]
+        dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
+        hl = d.get("homophily_low_mean", d.get("run0", {}).get("homophily_low"))
+        hg = d.get("homophily_graph", d.get("run0", {}).get("homophily_graph"))
+        print(
+            f"| {rec['dataset']} | {d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
+            f"{dec} | {d['claim_holds_runs']}/{rec['runs']} | {hl:.3f} / {hg:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
