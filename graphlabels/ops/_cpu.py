@@ -63,10 +63,13 @@ def _torch_csr(A: CSR, w: Tensor | None, dtype: torch.dtype) -> Tensor:
     return out
 
 
+_MKL = torch.backends.mkl.is_available()
+
+
 def _use_mkl(F: int) -> bool:
     # torch's reduce kernel is vectorised in blocks of 16 columns; for other
     # widths its MKL path (plain torch.sparse.mm) is faster when present.
-    return F % 16 != 0 and torch.backends.mkl.is_available()
+    return F % 16 != 0 and _MKL
 
 
 def spmm_sum(A: CSR, X: Tensor, w: Tensor | None = None) -> Tensor:

@@ -163,4 +163,11 @@ def spmm(
             for h in range(H)
         ]
         return torch.stack(outs, dim=1)
+    if not torch.is_grad_enabled() or not (
+        X.requires_grad or (w is not None and w.requires_grad)
+    ):  # inference: skip the autograd wrapper (its overhead shows on small graphs)
+        if reduce == "max":
+            return K.spmm_max(A, X, w, False)[0]
+        out = K.spmm_sum(A, X, w)
+        return out / _deg(A, out.dtype) if reduce == "mean" else out
     return _SpMM.apply(X, w, A, reduce, K)

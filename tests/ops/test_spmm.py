@@ -127,3 +127,14 @@ def test_bad_inputs_have_clear_errors():
         spmm(torch.zeros(2, 2), torch.randn(7, 3))
     with pytest.raises(ValueError, match=r"\[N, F\] or \[N, H, F\]"):
         spmm(A, torch.randn(7))
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
+def test_inference_path_matches_autograd_path(reduce):
+    A = CSR.from_edge_index(torch.randint(0, 30, (2, 150)), 32)
+    X = torch.randn(32, 16)
+    with torch.no_grad():
+        fast = spmm(A, X, reduce)
+    slow = spmm(A, X.requires_grad_(), reduce)
+    assert slow.requires_grad and not fast.requires_grad
+    torch.testing.assert_close(fast, slow.detach())
