@@ -38,6 +38,18 @@ def step(layer, x, adj, G):
         p.grad = None
 
 
+def per_head(fn, *args):
+    """Run ``fn`` with the fused GAT forced to its one-program-per-head kernels."""
+    from graphlabels.ops._triton import gat
+
+    saved = gat.MAX_HEADS_WIDTH
+    gat.MAX_HEADS_WIDTH = 0
+    try:
+        return fn(*args)
+    finally:
+        gat.MAX_HEADS_WIDTH = saved
+
+
 class TwoLayerGCN(torch.nn.Module):
     """Two convolutions with ReLU and dropout 0.5 between them."""
 
@@ -115,7 +127,16 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
             "graphlabels": lambda m=ours, G=G: step(m, x, A, G),
             "PyG(adj_t CSR)": lambda m=theirs, G=G: step(m, x, adj_t, G),
         }
+        if dev.type == "cuda" and op == "gat_layer_fwd_bwd":
+            fns["graphlabels(per-head kernel)"] = lambda m=ours, G=G: per_head(
+                step, m, x, A, G
+            )
         res = compare(fns, dev, reps)
+        if "graphlabels(per-head kernel)" in res:
+            emit(
+                out, res, op, "graphlabels(per-head kernel)",
+                ["PyG(adj_t CSR)"], F=width, **kw,
+            )  # fmt: skip
         res.update(
             compare(
                 {"PyG(edge_index)": lambda m=theirs, G=G: step(m, x, ei, G)}, dev, slow

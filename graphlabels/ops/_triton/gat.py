@@ -15,7 +15,7 @@ import triton
 import triton.language as tl
 from torch import Tensor
 
-from graphlabels.ops._triton._launch import Kernel
+from graphlabels.ops._triton._launch import Kernel, next_pow2
 from graphlabels.ops.csr import CSR
 
 __all__ = ["gat_aggregate"]
@@ -183,43 +183,236 @@ def _gat_bwd_src_kernel(
     tl.store(dasrc_ptr + j * H + h, tl.sum(acc_a, axis=0))
 
 
-def _cfgs(block_c: int) -> list:
-    if block_c >= 128:
-        pairs = [(16, 4), (32, 4), (32, 8), (64, 8)]
+@triton.jit
+def _gat_fwd_heads_kernel(
+    rowptr_ptr,
+    col_ptr,
+    x_ptr,
+    asrc_ptr,
+    adst_ptr,
+    out_ptr,
+    lse_ptr,
+    H,
+    C,
+    slope,
+    BLOCK_E: tl.constexpr,
+    BLOCK_H: tl.constexpr,
+    BLOCK_C: tl.constexpr,
+):
+    """All heads of one row per program: whole feature rows are gathered once."""
+    row = tl.program_id(0).to(tl.int64)
+    offs_h = tl.arange(0, BLOCK_H)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_h = offs_h < H
+    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
+    hc = offs_h[:, None] * C + offs_c[None, :]
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
+    m = tl.full([BLOCK_H], float("-inf"), tl.float32)
+    s_sum = tl.zeros([BLOCK_H], tl.float32)
+    acc = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        mask_e = offs_e < end
+        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        m_eh = mask_e[:, None] & mask_h[None, :]
+        z = tl.load(
+            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
+        ).to(tl.float32)
+        z = z + a_d[None, :]
+        s = tl.where(z > 0, z, z * slope)
+        s = tl.where(m_eh, s, float("-inf"))
+        m_new = tl.maximum(m, tl.max(s, axis=0))
+        m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
+        p = tl.exp(s - m_safe[None, :])
+        scale = tl.exp(m - m_safe)
+        s_sum = s_sum * scale + tl.sum(p, axis=0)
+        xt = tl.load(
+            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
+            mask=mask_e[:, None, None] & mask_hc[None, :, :],
+            other=0.0,
+        ).to(tl.float32)
+        acc = acc * scale[:, None] + tl.sum(p[:, :, None] * xt, axis=0)
+        m = m_new
+    nonempty = s_sum > 0
+    denom = tl.where(nonempty, s_sum, 1.0)
+    out = acc / denom[:, None]
+    lse = tl.where(nonempty, m + tl.log(denom), 0.0)
+    tl.store(
+        out_ptr + row * (H * C) + hc, out.to(out_ptr.dtype.element_ty), mask=mask_hc
+    )
+    tl.store(lse_ptr + row * H + offs_h, lse, mask=mask_h)
+
+
+@triton.jit
+def _gat_bwd_dst_heads_kernel(
+    rowptr_ptr,
+    col_ptr,
+    x_ptr,
+    asrc_ptr,
+    adst_ptr,
+    lse_ptr,
+    dout_ptr,
+    dot_ptr,
+    dadst_ptr,
+    H,
+    C,
+    slope,
+    BLOCK_E: tl.constexpr,
+    BLOCK_H: tl.constexpr,
+    BLOCK_C: tl.constexpr,
+):
+    """All heads of one row: d a_dst[i, :] = sum over the row of dL/dz."""
+    row = tl.program_id(0).to(tl.int64)
+    offs_h = tl.arange(0, BLOCK_H)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_h = offs_h < H
+    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
+    hc = offs_h[:, None] * C + offs_c[None, :]
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
+    lse = tl.load(lse_ptr + row * H + offs_h, mask=mask_h, other=0.0)
+    dot = tl.load(dot_ptr + row * H + offs_h, mask=mask_h, other=0.0)
+    g = tl.load(dout_ptr + row * (H * C) + hc, mask=mask_hc, other=0.0)
+    g = g.to(tl.float32)
+    acc = tl.zeros([BLOCK_H], dtype=tl.float32)
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        mask_e = offs_e < end
+        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        m_eh = mask_e[:, None] & mask_h[None, :]
+        z = tl.load(
+            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
+        ).to(tl.float32)
+        z = z + a_d[None, :]
+        s = tl.where(z > 0, z, z * slope)
+        alpha = tl.where(m_eh, tl.exp(s - lse[None, :]), 0.0)
+        xt = tl.load(
+            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
+            mask=mask_e[:, None, None] & mask_hc[None, :, :],
+            other=0.0,
+        ).to(tl.float32)
+        dalpha = tl.sum(xt * g[None, :, :], axis=2)
+        ds = alpha * (dalpha - dot[None, :])
+        acc += tl.sum(tl.where(z > 0, ds, ds * slope), axis=0)
+    tl.store(dadst_ptr + row * H + offs_h, acc, mask=mask_h)
+
+
+@triton.jit
+def _gat_bwd_src_heads_kernel(
+    trowptr_ptr,
+    tcol_ptr,
+    x_ptr,
+    asrc_ptr,
+    adst_ptr,
+    lse_ptr,
+    dout_ptr,
+    dot_ptr,
+    dx_ptr,
+    dasrc_ptr,
+    H,
+    C,
+    slope,
+    BLOCK_E: tl.constexpr,
+    BLOCK_H: tl.constexpr,
+    BLOCK_C: tl.constexpr,
+):
+    """All heads of one source node j, over the transpose (no atomics)."""
+    j = tl.program_id(0).to(tl.int64)
+    offs_h = tl.arange(0, BLOCK_H)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_h = offs_h < H
+    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
+    hc = offs_h[:, None] * C + offs_c[None, :]
+    start = tl.load(trowptr_ptr + j).to(tl.int64)
+    end = tl.load(trowptr_ptr + j + 1).to(tl.int64)
+    a_s = tl.load(asrc_ptr + j * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
+    xj = tl.load(x_ptr + j * (H * C) + hc, mask=mask_hc, other=0.0).to(tl.float32)
+    acc_x = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
+    acc_a = tl.zeros([BLOCK_H], dtype=tl.float32)
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        mask_e = offs_e < end
+        rows = tl.load(tcol_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        m_eh = mask_e[:, None] & mask_h[None, :]
+        idx = rows[:, None] * H + offs_h[None, :]
+        z = tl.load(adst_ptr + idx, mask=m_eh, other=0.0).to(tl.float32) + a_s[None, :]
+        lse = tl.load(lse_ptr + idx, mask=m_eh, other=0.0)
+        dot = tl.load(dot_ptr + idx, mask=m_eh, other=0.0)
+        s = tl.where(z > 0, z, z * slope)
+        alpha = tl.where(m_eh, tl.exp(s - lse), 0.0)
+        gt = tl.load(
+            dout_ptr + rows[:, None, None] * (H * C) + hc[None, :, :],
+            mask=mask_e[:, None, None] & mask_hc[None, :, :],
+            other=0.0,
+        ).to(tl.float32)
+        dalpha = tl.sum(gt * xj[None, :, :], axis=2)
+        ds = alpha * (dalpha - dot)
+        acc_a += tl.sum(tl.where(z > 0, ds, ds * slope), axis=0)
+        acc_x += tl.sum(alpha[:, :, None] * gt, axis=0)
+    tl.store(dx_ptr + j * (H * C) + hc, acc_x.to(dx_ptr.dtype.element_ty), mask=mask_hc)
+    tl.store(dasrc_ptr + j * H + offs_h, acc_a, mask=mask_h)
+
+
+def _cfgs(width: int) -> list:
+    if width >= 128:
+        pairs = [(16, 4), (32, 4), (8, 4), (32, 8)]
     else:
         pairs = [(32, 4), (16, 2), (64, 4), (128, 4)]
     return [triton.Config({"BLOCK_E": e}, num_warps=w) for e, w in pairs]
 
 
-_FWD = {}
-_DST = {}
-_SRC = {}
+_KERNELS: dict[tuple, tuple[Kernel, Kernel, Kernel]] = {}
+
+#: The all-heads kernels keep a ``BLOCK_E x BLOCK_H x BLOCK_C`` tile in registers;
+#: above this many ``BLOCK_H * BLOCK_C`` lanes the per-head kernels are used.
+MAX_HEADS_WIDTH = 256
 
 
-def _kernels(block_c: int) -> tuple[Kernel, Kernel, Kernel]:
-    if block_c not in _FWD:
-        cfg = _cfgs(block_c)
-        _FWD[block_c] = Kernel(_gat_fwd_kernel, cfg, key=["H", "C"])
-        _DST[block_c] = Kernel(_gat_bwd_dst_kernel, cfg, key=["H", "C"])
-        _SRC[block_c] = Kernel(_gat_bwd_src_kernel, cfg, key=["H", "C"])
-    return _FWD[block_c], _DST[block_c], _SRC[block_c]
+def _kernels(heads: bool, block_h: int, block_c: int) -> tuple[Kernel, ...]:
+    key = (heads, block_h, block_c)
+    if key not in _KERNELS:
+        if heads:
+            cfg = _cfgs(block_h * block_c)
+            fns = (
+                _gat_fwd_heads_kernel,
+                _gat_bwd_dst_heads_kernel,
+                _gat_bwd_src_heads_kernel,
+            )
+        else:
+            cfg = _cfgs(block_c)
+            fns = (_gat_fwd_kernel, _gat_bwd_dst_kernel, _gat_bwd_src_kernel)
+        _KERNELS[key] = tuple(Kernel(f, cfg, key=["H", "C"]) for f in fns)
+    return _KERNELS[key]
 
 
 class _FusedGAT(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, a_src, a_dst, A, slope):  # type: ignore[override]
+    def forward(ctx, x, a_src, a_dst, A, slope, variant):  # type: ignore[override]
         x = x.contiguous()
         a_src = a_src.contiguous()
         a_dst = a_dst.contiguous()
         H, C = x.size(1), x.size(2)
-        block_c = max(16, int(triton.next_power_of_2(C)))
-        fwd, _, _ = _kernels(block_c)
+        block_c = max(16, next_pow2(C))
+        block_h = next_pow2(H)
+        heads = variant == "heads" or (
+            variant == "auto" and block_h * block_c <= MAX_HEADS_WIDTH
+        )
+        meta = {"BLOCK_C": block_c}
+        if heads:
+            meta["BLOCK_H"] = block_h
+            grid = (A.num_rows,)
+        else:
+            grid = (A.num_rows, H)
+        fwd, _, _ = _kernels(heads, block_h, block_c)
         out = torch.empty(A.num_rows, H, C, dtype=x.dtype, device=x.device)
         lse = torch.empty(A.num_rows, H, dtype=torch.float32, device=x.device)
         rowptr, col = A.indices32()
         if A.num_rows and H:
             fwd(
-                lambda m: (A.num_rows, H),
+                lambda m: grid,
                 rowptr,
                 col,
                 x,
@@ -230,17 +423,18 @@ class _FusedGAT(torch.autograd.Function):
                 H,
                 C,
                 float(slope),
-                BLOCK_C=block_c,
+                **meta,
             )
         ctx.save_for_backward(x, a_src, a_dst, out, lse)
-        ctx.A, ctx.slope, ctx.block_c = A, float(slope), block_c
+        ctx.A, ctx.slope, ctx.key, ctx.meta = A, float(slope), (heads, block_h), meta
         return out
 
     @staticmethod
     def backward(ctx, dout):  # type: ignore[override]
         x, a_src, a_dst, out, lse = ctx.saved_tensors
-        A, slope, block_c = ctx.A, ctx.slope, ctx.block_c
-        _, dst_k, src_k = _kernels(block_c)
+        A, slope, meta = ctx.A, ctx.slope, ctx.meta
+        heads, block_h = ctx.key
+        _, dst_k, src_k = _kernels(heads, block_h, meta["BLOCK_C"])
         H, C = x.size(1), x.size(2)
         dout = dout.contiguous()
         dot = (dout.float() * out.float()).sum(-1).contiguous()
@@ -250,7 +444,7 @@ class _FusedGAT(torch.autograd.Function):
         if A.nnz and H:
             rowptr, col = A.indices32()
             dst_k(
-                lambda m: (A.num_rows, H),
+                lambda m: (A.num_rows,) if heads else (A.num_rows, H),
                 rowptr,
                 col,
                 x,
@@ -263,12 +457,11 @@ class _FusedGAT(torch.autograd.Function):
                 H,
                 C,
                 slope,
-                BLOCK_C=block_c,
+                **meta,
             )
-            At = A.t()
-            trowptr, tcol = At.indices32()
+            trowptr, tcol = A.t().indices32()
             src_k(
-                lambda m: (A.num_cols, H),
+                lambda m: (A.num_cols,) if heads else (A.num_cols, H),
                 trowptr,
                 tcol,
                 x,
@@ -282,17 +475,30 @@ class _FusedGAT(torch.autograd.Function):
                 H,
                 C,
                 slope,
-                BLOCK_C=block_c,
+                **meta,
             )
-        return dx, d_asrc.to(a_src.dtype), d_adst.to(a_dst.dtype), None, None
+        grads = (dx, d_asrc.to(a_src.dtype), d_adst.to(a_dst.dtype))
+        return (*grads, None, None, None)
 
 
 def gat_aggregate(
-    A: CSR, x: Tensor, alpha_src: Tensor, alpha_dst: Tensor, negative_slope: float
+    A: CSR,
+    x: Tensor,
+    alpha_src: Tensor,
+    alpha_dst: Tensor,
+    negative_slope: float,
+    variant: str = "auto",
 ) -> Tensor:
-    """Fused GAT aggregation (no dropout); see :func:`graphlabels.ops.gat_aggregate`."""
+    """Fused GAT aggregation (no dropout); see :func:`graphlabels.ops.gat_aggregate`.
+
+    ``variant``: ``"heads"`` (one program per row for all heads: whole feature
+    rows are gathered once), ``"per_head"`` (one program per row and head), or
+    ``"auto"`` (all heads when ``H * C`` fits :data:`MAX_HEADS_WIDTH` lanes).
+    """
     if x.size(2) > 1024:
         raise ValueError(
             f"fused GAT supports up to 1024 channels per head, got {x.size(2)}"
         )
-    return _FusedGAT.apply(x, alpha_src, alpha_dst, A, negative_slope)
+    if variant not in ("auto", "heads", "per_head"):
+        raise ValueError(f"unknown variant {variant!r}: auto, heads or per_head")
+    return _FusedGAT.apply(x, alpha_src, alpha_dst, A, negative_slope, variant)

@@ -7,13 +7,14 @@ from graphlabels.ops._triton import gat as tgat
 from .conftest import tiny_graph
 
 
-@pytest.mark.parametrize("H, C", [(1, 4), (2, 5), (3, 17)])
-def test_fused_gat_forward_backward(device, H, C):
+@pytest.mark.parametrize("variant", ["heads", "per_head"])
+@pytest.mark.parametrize("H, C", [(1, 4), (3, 5), (2, 17)])
+def test_fused_gat_forward_backward(device, H, C, variant):
     A = tiny_graph(device, hub=40)  # rows 10, 11 empty; hub spans several blocks
     x = torch.randn(A.num_cols, H, C, device=device, requires_grad=True)
     a_s = torch.randn(A.num_cols, H, device=device, requires_grad=True)
     a_d = torch.randn(A.num_rows, H, device=device, requires_grad=True)
-    out = tgat.gat_aggregate(A, x, a_s, a_d, 0.2)
+    out = tgat.gat_aggregate(A, x, a_s, a_d, 0.2, variant)
     ref = _reference.gat_aggregate(A, x, a_s, a_d, 0.2)
     torch.testing.assert_close(out, ref, atol=1e-5, rtol=1e-5)
     g = torch.randn_like(out)
@@ -40,8 +41,12 @@ def test_public_gat_aggregate_uses_fused_kernel(device, monkeypatch):
     assert dropped.shape == out.shape
 
 
-def test_too_many_channels(device):
+def test_too_many_channels_and_bad_variant(device):
     A = tiny_graph(device)
+    x = torch.randn(A.num_cols, 1, 4, device=device)
+    a = torch.randn(A.num_cols, 1, device=device)
+    with pytest.raises(ValueError, match="unknown variant"):
+        tgat.gat_aggregate(A, x, a, a, 0.2, "fast")
     with pytest.raises(ValueError, match="up to 1024 channels"):
         tgat.gat_aggregate(
             A,
