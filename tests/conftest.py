@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from graphlabels.graph import Graph, to_undirected
+# Triton kernels run in the interpreter on CPU-only machines. The variable must be
+# set before any kernel is defined, i.e. before any test module imports
+# graphlabels.ops._triton, so it is set here, in the first conftest pytest loads.
+if not torch.cuda.is_available():
+    os.environ.setdefault("TRITON_INTERPRET", "1")
+
+from graphlabels.graph import Graph, to_undirected  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
