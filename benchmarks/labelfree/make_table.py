@@ -35,14 +35,16 @@ def table(rows: list[dict]) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--embed", type=Path)
-    p.add_argument("--smollm2", type=Path)
+    p.add_argument("--embed", type=Path, nargs="*", default=[])
+    p.add_argument("--smollm2", type=Path, nargs="*", default=[])
+    p.add_argument("--smollm2-sample", type=Path, default=None)
     p.add_argument("--speed", type=Path)
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args()
     rows = []
-    for short, path in (("MiniLM", a.embed), ("SmolLM2-135M", a.smollm2)):
-        if path and path.exists():
+    files = [("MiniLM", f) for f in a.embed] + [("SmolLM2-135M", f) for f in a.smollm2]
+    for short, path in files:
+        if path.exists():
             for r in json.loads(path.read_text())["rows"]:
                 rows.append({**r, "annotator_short": short})
     order = ["citeseer", "texas", "cornell", "wisconsin", "washington", "cora"]
@@ -67,6 +69,8 @@ def main() -> None:
         "paper_anchor": PAPER_CITESEER_GPT35,
         "rows": rows,
     }
+    if a.smollm2_sample and a.smollm2_sample.exists():
+        record["smollm2_sample"] = json.loads(a.smollm2_sample.read_text())
     if a.speed and a.speed.exists():
         record["selection_speed"] = json.loads(a.speed.read_text())
     a.out.parent.mkdir(parents=True, exist_ok=True)

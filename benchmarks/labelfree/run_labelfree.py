@@ -57,7 +57,9 @@ def main() -> None:
     p.add_argument(
         "--cache", type=Path, default=Path("/tmp/graphlabels-labelfree.sqlite")
     )
-    p.add_argument("--max-chars", type=int, default=600)
+    p.add_argument(
+        "--max-chars", type=int, default=600, help="text truncation (both annotators)"
+    )
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument(
         "--time-limit", type=float, default=None, help="seconds; skip the rest"
@@ -65,7 +67,7 @@ def main() -> None:
     a = p.parse_args()
 
     if a.annotator == "embed":
-        ann = EmbeddingAnnotator()
+        ann = EmbeddingAnnotator(max_chars=a.max_chars)
     else:
         ann = LlamaCppAnnotator(
             mode="verbalizer", max_chars=a.max_chars, cache=AnnotationCache(a.cache)

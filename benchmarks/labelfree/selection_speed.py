@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 
@@ -40,7 +41,10 @@ def main() -> None:
     p.add_argument("--features", type=int, default=128)
     p.add_argument("--only", nargs="*", default=None)
     p.add_argument("--json", default=None)
+    p.add_argument("--threads", type=int, default=None, help="torch threads")
     a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     ei, x = synthetic(a.nodes, a.edges, a.features, a.classes)
     budget = 20 * a.classes
     out = {
@@ -49,6 +53,7 @@ def main() -> None:
         "budget": budget,
         "machine": f"{platform.processor() or platform.machine()}, "
         f"{torch.get_num_threads()} torch threads",
+        "load_average_at_start": [round(v, 1) for v in os.getloadavg()],
         "seconds": {},
     }
     for name in a.only or SELECTORS:
@@ -57,10 +62,11 @@ def main() -> None:
         dt = time.perf_counter() - t
         assert idx.unique().numel() == budget
         out["seconds"][name] = round(dt, 2)
-        print(f"{name:12s} {dt:8.2f} s", flush=True)
-    if a.json:
-        with open(a.json, "w") as fh:
-            json.dump(out, fh, indent=2)
+        print(f"{name:12s} {dt:8.2f} s  load {os.getloadavg()[0]:.1f}", flush=True)
+        out.setdefault("load_average_after", {})[name] = round(os.getloadavg()[0], 1)
+        if a.json:  # after every strategy, so a run cut short keeps its rows
+            with open(a.json, "w") as fh:
+                json.dump(out, fh, indent=2)
 
 
 if __name__ == "__main__":

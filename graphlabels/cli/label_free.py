@@ -51,6 +51,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--seeds", type=int, default=3, help="seeds 0..seeds-1")
     p.add_argument("--gnn", default="gcn", help="graphlabels.nn model name")
     p.add_argument("--weighted", action="store_true", help="confidence-weighted CE")
+    p.add_argument(
+        "--lnu-eta3",
+        type=float,
+        default=None,
+        help="add the non-uniformity wrapper's Algorithm 1 with this eta3",
+    )
     p.add_argument("--epochs", type=int, default=200)
     p.add_argument(
         "--features",
@@ -164,6 +170,7 @@ def run(args: argparse.Namespace) -> int:
         filter_fraction=args.filter_fraction,
         model=args.gnn,
         weighted_loss=args.weighted,
+        lnu_eta3=args.lnu_eta3,
         epochs=args.epochs,
         seeds=range(args.seeds),
         progress=not args.quiet,

@@ -69,6 +69,11 @@ class LabelFreePipeline:
         label_names: the category names given to the annotator (default:
             ``graph.class_names`` made readable by
             :func:`~graphlabels.labelfree.prompts.readable_label_names`).
+        lnu_eta3: if set, the label non-uniformity wrapper's Algorithm 1 on top
+            (Ji et al., ICML 2023): after training, the fraction ``lnu_eta3`` of the
+            unannotated nodes with the highest non-uniformity join the training set
+            with the GNN's argmax as label, and the GNN is retrained (default:
+            ``None``).
         progress: show progress bars (default: ``False``).
 
     Attributes:
@@ -102,6 +107,7 @@ class LabelFreePipeline:
         weight_decay: float = 5e-4,
         seeds: Sequence[int] = (0, 1, 2),
         label_names: Sequence[str] | None = None,
+        lnu_eta3: float | None = None,
         progress: bool = False,
     ) -> None:
         if filter not in (None, "ps"):
@@ -120,6 +126,7 @@ class LabelFreePipeline:
         self.weight_decay = weight_decay
         self.seeds = tuple(int(s) for s in seeds)
         self.label_names = list(label_names) if label_names is not None else None
+        self.lnu_eta3 = lnu_eta3
         self.progress = progress
 
     def _labels(self, graph: Graph) -> list[str]:
@@ -241,6 +248,33 @@ class LabelFreePipeline:
                 sample_weight=weight if self.weighted_loss else None,
                 seed=s,
             )
+            if self.lnu_eta3:
+                from graphlabels.nonuniformity import enhance_train_set
+
+                y_aug, train_aug = enhance_train_set(
+                    res.logits,
+                    y_train,
+                    train_mask,
+                    self.lnu_eta3,
+                    candidate_mask=~train_mask,
+                )
+                seed_everything(s)
+                net = build_model(
+                    self.model, graph.num_features, c, **self.model_kwargs
+                )
+                w_aug = torch.where(train_mask, weight, torch.ones_like(weight))
+                res = train_fit(
+                    net,
+                    g,
+                    train_mask=train_aug,
+                    epochs=self.epochs,
+                    lr=self.lr,
+                    weight_decay=self.weight_decay,
+                    patience=None,
+                    y=y_aug,
+                    sample_weight=w_aug if self.weighted_loss else None,
+                    seed=s,
+                )
             self.test_acc_.append(float(res.test_acc))
             self.logits_[s] = res.logits
         t3 = time.perf_counter()

@@ -175,3 +175,17 @@ def test_errors():
 
     with pytest.raises(RuntimeError, match="no valid annotation"):
         LabelFreePipeline(Mute(), budget=5, seeds=(0,)).fit(g)
+
+
+def test_non_uniformity_wrapper_on_top():
+    g = make_graph()
+    kw = dict(selection="pagerank", budget=30, seeds=(0,), epochs=40)
+    plain = LabelFreePipeline(KeywordAnnotator(), **kw).fit(g)
+    lnu = LabelFreePipeline(KeywordAnnotator(), lnu_eta3=0.5, **kw).fit(g)
+    assert torch.equal(plain.selected_[0], lnu.selected_[0])
+    assert not torch.allclose(plain.logits_[0], lnu.logits_[0])  # retrained
+    # the pseudo-labelled nodes are still scored: the test set is unchanged
+    test = torch.ones(g.num_nodes, dtype=torch.bool)
+    test[lnu.selected_[0]] = False
+    acc = 100 * float((lnu.logits_[0].argmax(1)[test] == g.y[test]).float().mean())
+    assert lnu.test_acc_[0] == pytest.approx(acc)

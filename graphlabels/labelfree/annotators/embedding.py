@@ -32,6 +32,8 @@ class EmbeddingAnnotator(Annotator):
         template: description template (default: ``"This text is about {}."``).
         temperature: softmax temperature :math:`\tau` (default: ``0.05``).
         batch_size: encoding batch size (default: ``64``).
+        max_chars: truncate texts to this many characters before encoding
+            (default: none; MiniLM itself stops at 256 word pieces).
     """
 
     name = "embedding:all-MiniLM-L6-v2"
@@ -43,11 +45,13 @@ class EmbeddingAnnotator(Annotator):
         template: str = "This text is about {}.",
         temperature: float = 0.05,
         batch_size: int = 64,
+        max_chars: int | None = None,
     ) -> None:
         self.descriptions = list(descriptions) if descriptions is not None else None
         self.template = template
         self.temperature = temperature
         self.batch_size = batch_size
+        self.max_chars = max_chars
         self._memo: dict[str, torch.Tensor] = {}
 
     def _encode(self, texts: Sequence[str]) -> torch.Tensor:
@@ -68,7 +72,7 @@ class EmbeddingAnnotator(Annotator):
                 f"{len(desc)} descriptions for {len(label_names)} labels: give one "
                 "per label"
             )
-        e_t = self._encode(list(texts))
+        e_t = self._encode([t[: self.max_chars] for t in texts])
         e_c = self._encode(desc)
         return torch.softmax(e_t @ e_c.T / self.temperature, dim=1)
 

@@ -16,6 +16,9 @@ Two modes:
   the label is :math:`\arg\max_c s(c)` and the confidence is
   :math:`\mathrm{softmax}(s)_c`. ``calibrate=False`` uses the raw sum. Small
   chat models often echo the input instead of answering; scoring avoids that.
+  Consecutive prompts reuse the KV cache of their common prefix; llama.cpp's
+  quantised kernels then give log-probabilities that differ by about 1e-2 from a
+  from-scratch evaluation (the cache makes reruns exact).
 - ``"generate"``: greedy generation with the JSON prompt of
   :mod:`~graphlabels.labelfree.prompts`, parsed, with one self-correction turn.
 
