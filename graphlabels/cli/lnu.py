@@ -95,12 +95,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--forest", choices=("bfs", "random"), default="bfs")
     p.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="torch intra-op threads (1 is fastest on a busy machine)",
-    )
-    p.add_argument(
         "--plot",
         type=Path,
         default=None,
