@@ -55,9 +55,14 @@ def _floats(text: str) -> tuple[float, ...]:
 
 
 def settings(
-    model: str, epochs: int | None, patience: int | None = None
+    model: str,
+    epochs: int | None,
+    patience: int | None = None,
+    recipe: str = "official",
 ) -> tuple[dict, dict]:
-    if model in LNU_PRESETS:
+    if recipe == "project":
+        mk, fk = preset(model)
+    elif model in LNU_PRESETS:
         mk = dict(LNU_PRESETS[model]["model"])
         fk = dict(LNU_PRESETS[model]["fit"])
     else:
@@ -72,7 +77,7 @@ def settings(
 
 def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
     graph = undirected(load(DATASETS[name], root=args.root))
-    mk, fk = settings(model, args.epochs, args.patience)
+    mk, fk = settings(model, args.epochs, args.patience, args.recipe)
     print(f"== {name} / {model}: {graph} {mk} {fk}", flush=True)
     start = time.perf_counter()
     lnu = LabelNonUniformity(
@@ -145,6 +150,14 @@ def main() -> None:
     p.add_argument("--root", default=None)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--progress", action="store_true")
+    p.add_argument(
+        "--recipe",
+        default="official",
+        choices=("official", "project"),
+        help="official: the official code's GCN (16 hidden, no input dropout); "
+        "project: graphlabels' presets (64 hidden, input dropout), stored under "
+        "the key DATASET/MODEL/project",
+    )
     p.add_argument("--json", type=Path, default=Path("benchmarks/results/lnu.json"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -154,7 +167,9 @@ def main() -> None:
     for model in args.models.split(","):
         for name in args.datasets.split(","):
             rec = run_one(name, model, args)
-            table["results"][f"{name}/{model}"] = rec
+            key = f"{name}/{model}" + ("/project" if args.recipe == "project" else "")
+            rec["recipe"] = args.recipe
+            table["results"][key] = rec
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(table, indent=1) + "\n")
             v = rec["variants"]
