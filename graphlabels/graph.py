@@ -9,6 +9,7 @@ the sparse kernels are built lazily and cached.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -499,7 +500,9 @@ class Graph:
         if "x_csr" not in self._cache:
             nnz = int(torch.count_nonzero(self.x))
             dense = nnz > max_density * self.x.numel()
-            self._cache["x_csr"] = None if dense else self.x.to_sparse_csr()
+            with warnings.catch_warnings():  # "sparse CSR support is in beta"
+                warnings.simplefilter("ignore", UserWarning)
+                self._cache["x_csr"] = None if dense else self.x.to_sparse_csr()
         return self._cache["x_csr"]
 
     def csc(self):
