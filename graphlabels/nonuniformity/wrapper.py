@@ -37,6 +37,7 @@ from graphlabels.nonuniformity.augment import enhance_train_set
 from graphlabels.nonuniformity.edge_drop import _check_fraction, drop_low_score_edges
 from graphlabels.nonuniformity.score import non_uniformity
 from graphlabels.train import fit, make_factory, mean_std, seed_everything
+from graphlabels.train.runs import AccuracySummary
 
 __all__ = [
     "DEFAULT_ETA1",
@@ -57,7 +58,7 @@ VARIANTS = ("base", "drop", "augment", "both")
 
 
 @dataclasses.dataclass
-class VariantResult:
+class VariantResult(AccuracySummary):
     r"""Per-run accuracies (percent) of one variant at its chosen :math:`\eta`.
 
     Attributes:
@@ -71,30 +72,6 @@ class VariantResult:
     params: dict[str, float]
     test_acc: list[float]
     val_acc: list[float]
-
-    @property
-    def test_acc_mean(self) -> float:
-        """Mean test accuracy."""
-        return mean_std(self.test_acc)[0]
-
-    @property
-    def test_acc_std(self) -> float:
-        """Unbiased std of the test accuracy."""
-        return mean_std(self.test_acc)[1]
-
-    @property
-    def val_acc_mean(self) -> float:
-        """Mean validation accuracy (the selection criterion)."""
-        return mean_std(self.val_acc)[0]
-
-    @property
-    def val_acc_std(self) -> float:
-        """Unbiased std of the validation accuracy."""
-        return mean_std(self.val_acc)[1]
-
-    def summary(self) -> str:
-        """``"83.20 ± 0.50"`` style test accuracy."""
-        return f"{self.test_acc_mean:.2f} ± {self.test_acc_std:.2f}"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

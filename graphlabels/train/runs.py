@@ -18,7 +18,7 @@ from graphlabels.nn.adapters import as_graph_module
 from graphlabels.train.trainer import FitResult, fit, seed_everything
 from graphlabels.typing import ModelFactory
 
-__all__ = ["RunsResult", "make_factory", "mean_std", "run_seeds"]
+__all__ = ["AccuracySummary", "RunsResult", "make_factory", "mean_std", "run_seeds"]
 
 
 def mean_std(values: Sequence[float]) -> tuple[float, float]:
@@ -33,24 +33,11 @@ def mean_std(values: Sequence[float]) -> tuple[float, float]:
     return m, math.sqrt(var)
 
 
-@dataclasses.dataclass
-class RunsResult:
-    """Per-run results of :func:`run_seeds` (accuracies in percent).
-
-    Attributes:
-        test_acc: test accuracy of each run at its best validation epoch.
-        val_acc: best validation accuracy of each run.
-        logits: eval-mode logits of each run.
-        splits: the split each run used.
-        seconds: wall time of all runs.
-    """
+class AccuracySummary:
+    """Mean ± unbiased std of ``test_acc`` and ``val_acc`` lists (percent)."""
 
     test_acc: list[float]
     val_acc: list[float]
-    logits: list[Tensor]
-    splits: list[int]
-    seconds: float
-    fits: list[FitResult] = dataclasses.field(default_factory=list, repr=False)
 
     @property
     def test_acc_mean(self) -> float:
@@ -75,6 +62,26 @@ class RunsResult:
     def summary(self) -> str:
         """``"81.50 ± 0.52"`` style test accuracy."""
         return f"{self.test_acc_mean:.2f} ± {self.test_acc_std:.2f}"
+
+
+@dataclasses.dataclass
+class RunsResult(AccuracySummary):
+    """Per-run results of :func:`run_seeds` (accuracies in percent).
+
+    Attributes:
+        test_acc: test accuracy of each run at its best validation epoch.
+        val_acc: best validation accuracy of each run.
+        logits: eval-mode logits of each run.
+        splits: the split each run used.
+        seconds: wall time of all runs.
+    """
+
+    test_acc: list[float]
+    val_acc: list[float]
+    logits: list[Tensor]
+    splits: list[int]
+    seconds: float
+    fits: list[FitResult] = dataclasses.field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict (no logits)."""
