@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 from graphlabels.data.synthetic import PRESETS, power_law_graph  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "datasets"
+SHARED = Path(os.environ.get("GRAPHLABELS_DATA") or ROOT.parent / "shared" / "datasets")
 
 
 def load_cora() -> tuple[torch.Tensor, int]:

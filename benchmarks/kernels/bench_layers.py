@@ -32,10 +32,17 @@ def pyg_adj_t(A: CSR) -> torch.Tensor:
 
 
 def step(layer, x, adj, G):
+    """Forward and backward; every gradient is dropped after the step.
+
+    ``x.grad`` is reset too: inside a network the input gradient goes on to the
+    layer below instead of being summed into a leaf, so a step should not pay
+    for that sum (1.3 ms on the products-size graph, for every implementation).
+    """
     out = layer(x, adj)
     out.backward(G)
     for p in layer.parameters():
         p.grad = None
+    x.grad = None
 
 
 def per_head(fn, *args):
@@ -204,7 +211,7 @@ def main() -> None:
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # the GPU goals are on the products-size graph; keep the run short
-        graphs = ["arxiv"] if args.quick else ["products"]
+        graphs = ["arxiv"] if args.quick else ["products", "arxiv"]
     else:
         graphs = ["cora", "pl20000_200000"] if args.quick else ["cora", "arxiv"]
     reps = 3 if args.quick else args.reps

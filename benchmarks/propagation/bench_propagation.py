@@ -27,6 +27,8 @@ Usage::
 
     python benchmarks/propagation/bench_propagation.py --graphs arxiv \
         --json benchmarks/results/propagation_cpu.json
+    python benchmarks/propagation/bench_propagation.py --device cuda --repeats 1 \
+        --json $OUT/propagation_gpu.json     # on the GPU machine: all 50 layers
 """
 
 from __future__ import annotations
@@ -81,11 +83,20 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def _worker(graph: str, impl: str, op: str, layers: int, threads: int) -> dict:
-    """Run one measurement in this process; return ms and peak memory."""
+def _worker(
+    graph: str, impl: str, op: str, layers: int, threads: int, device: str = "cpu"
+) -> dict:
+    """Run one measurement in this process; return ms and peak memory.
+
+    On CUDA one untimed run comes first (Triton compiles and autotunes its kernels
+    on first use), and the peak is the CUDA allocator's above the inputs.
+    """
     torch.set_num_threads(threads)
+    dev = torch.device(device)
     data = torch.load(_graph_file(graph))
-    ei, y, mask, y_soft = data["edge_index"], data["y"], data["mask"], data["y_soft"]
+    ei, y, mask, y_soft = (
+        data[k].to(dev) for k in ("edge_index", "y", "mask", "y_soft")
+    )
     n = y.numel()
     base = _rss_gb()
 
@@ -112,15 +123,27 @@ def _worker(graph: str, impl: str, op: str, layers: int, threads: int) -> dict:
         cs = CorrectAndSmooth(layers, 0.9, layers, 0.8)
         return cs.smooth(cs.correct(y_soft, y[mask], mask, e), y[mask], mask, e)
 
+    if dev.type == "cuda":
+        run()
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        base_cuda = torch.cuda.memory_allocated()
     t = time.perf_counter()
     run()
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
     ms = (time.perf_counter() - t) * 1000
+    if dev.type == "cuda":
+        peak = (torch.cuda.max_memory_allocated() - base_cuda) / 2**30
+        return {"ms": ms, "peak_mem_gb": peak}
     return {"ms": ms, "peak_mem_gb": max(_peak_gb() - base, 0.0)}
 
 
-def _measure(graph: str, impl: str, op: str, layers: int, threads: int) -> dict:
+def _measure(
+    graph: str, impl: str, op: str, layers: int, threads: int, device: str = "cpu"
+) -> dict:
     cmd = [sys.executable, __file__, "--worker", graph, impl, op, str(layers),
-           str(threads)]  # fmt: skip
+           str(threads), device]  # fmt: skip
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         raise RuntimeError(f"worker {impl} {op} on {graph} failed:\n{res.stderr}")
@@ -142,16 +165,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--products-layers", type=int, default=10)
     p.add_argument("--repeats", type=int, default=2, help="interleaved rounds")
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--json", type=Path, default=None)
     args = p.parse_args(argv)
+    cuda = args.device == "cuda"
     records = []
     threads = args.threads
     for graph in args.graphs:
         n, m, c, frac = GRAPHS[graph]
         _graph_file(graph)
-        layers = args.layers if graph == "arxiv" else args.products_layers
+        # on CPU the products graph gets fewer layers (time); the GPU runs all
+        full = graph == "arxiv" or cuda
+        layers = args.layers if full else args.products_layers
         baselines = ["pyg", "pyg-csr"]
-        if graph == "products":
+        if graph == "products" and not cuda:
             need = 2 * m * c * 4 / 2**30
             print(f"products: PyG edge_index path skipped (needs ~{need:.0f} GB of "
                   "message tensors)", flush=True)  # fmt: skip
@@ -161,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             best: dict[str, dict] = {}
             for _ in range(args.repeats):  # interleaved: ours, PyG, PyG CSR, ...
                 for impl in impls:
-                    r = _measure(graph, impl, op, layers, threads)
+                    r = _measure(graph, impl, op, layers, threads, args.device)
                     if impl not in best or r["ms"] < best[impl]["ms"]:
                         best[impl] = {
                             **r,
@@ -177,14 +204,15 @@ def main(argv: list[str] | None = None) -> int:
                     "op": f"{OPS[op]}, {layers}+{layers} layers"
                     if op == "cs"
                     else f"{OPS[op]}, {layers} layers",
-                    "impl": "graphlabels.propagation (ops.spmm, cpu backend)",
+                    "impl": "graphlabels.propagation (ops.spmm, "
+                    f"{'triton' if cuda else 'cpu'} backend)",
                     "baseline": f"torch_geometric {desc}",
                     "graph": f"synthetic power-law {graph}-size, train {frac:.1%}",
                     "n": n,
                     "m": m,
                     "F": c,
                     "dtype": "float32",
-                    "device": f"cpu ({threads} threads)",
+                    "device": "cuda" if cuda else f"cpu ({threads} threads)",
                     "ms": round(ours["ms"], 1),
                     "baseline_ms": round(ref["ms"], 1),
                     "speedup": round(ref["ms"] / ours["ms"], 2),
@@ -193,15 +221,15 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 records.append(rec)
                 print(json.dumps(rec), flush=True)
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(records, indent=2) + "\n")
+            if args.json is not None:  # after every op, so a timeout keeps the rest
+                args.json.parent.mkdir(parents=True, exist_ok=True)
+                args.json.write_text(json.dumps(records, indent=2) + "\n")
     return 0
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        g, impl, op, layers, threads = sys.argv[2:7]
-        print(json.dumps(_worker(g, impl, op, int(layers), int(threads))))
+        g, impl, op, layers, threads, device = sys.argv[2:8]
+        print(json.dumps(_worker(g, impl, op, int(layers), int(threads), device)))
         sys.exit(0)
     sys.exit(main())

@@ -76,6 +76,16 @@ class GATConv(nn.Module):
         if self.bias is not None:
             nn.init.zeros_(self.bias)
 
+    def att_matrix(self) -> Tensor:
+        """``[H*C, 2H]`` block-diagonal matrix: ``h @ M`` gives both logits."""
+        H, C = self.heads, self.out_channels
+        eye = torch.eye(H, dtype=self.att_src.dtype, device=self.att_src.device)
+        blocks = [
+            (att.view(H, C, 1) * eye.view(H, 1, H)).reshape(H * C, H)
+            for att in (self.att_src, self.att_dst)
+        ]
+        return torch.cat(blocks, dim=1)
+
     def forward(self, x: Tensor, adj: CSR | Tensor) -> Tensor:
         """Apply the layer to ``x`` (``[N, in_channels]``) over ``adj``."""
         A = to_csr(adj, x, None, "GATConv")
@@ -83,9 +93,12 @@ class GATConv(nn.Module):
         if self.add_self_loops:
             A = add_self_loops(A)
         H, C = self.heads, self.out_channels
-        h = self.lin(x).view(-1, H, C)
-        a_src = (h * self.att_src).sum(-1)
-        a_dst = (h * self.att_dst).sum(-1)
+        h = self.lin(x)
+        # both attention logits in one [N, H*C] x [H*C, 2H] product: h is read
+        # once, and its gradient gets one term instead of two broadcast products
+        a = h @ self.att_matrix()
+        a_src, a_dst = a[:, :H].contiguous(), a[:, H:].contiguous()
+        h = h.view(-1, H, C)
         out = gat_aggregate(
             A, h, a_src, a_dst, self.negative_slope, self.dropout, self.training
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphlabels.nn.conv._utils import glorot, to_csr
@@ -92,9 +93,9 @@ class GCNConv(nn.Module):
         """
         A = self.normalized(adj, x, edge_weight)
         if self.in_channels <= self.out_channels:
-            out = self.lin(spmm(A, x))
-        else:
-            out = spmm(A, self.lin(x))
+            # the bias rides in the matrix product (one pass over the output)
+            return F.linear(spmm(A, x), self.lin.weight, self.bias)
+        out = spmm(A, self.lin(x))
         if self.bias is not None:
             out = out + self.bias
         return out

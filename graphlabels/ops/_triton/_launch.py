@@ -14,9 +14,10 @@ __all__ = ["AUTOTUNE", "INTERPRET", "Kernel", "next_pow2"]
 INTERPRET = os.environ.get("TRITON_INTERPRET", "0") not in ("", "0")
 #: Autotune block sizes on the GPU (``GRAPHLABELS_TRITON_AUTOTUNE=0`` turns it
 #: off, e.g. in tests, where the first configuration of each kernel is used).
-AUTOTUNE = not INTERPRET and os.environ.get(
-    "GRAPHLABELS_TRITON_AUTOTUNE", "1"
-) not in ("", "0")
+AUTOTUNE = not INTERPRET and os.environ.get("GRAPHLABELS_TRITON_AUTOTUNE", "1") not in (
+    "",
+    "0",
+)
 
 
 def next_pow2(n: int) -> int:
@@ -36,6 +37,8 @@ class Kernel:
         configs: ``triton.Config`` candidates; the first is the interpreter's.
         key: argument names whose values select a tuned configuration.
         reset: arguments zeroed before each tuning run (outputs of atomics).
+        prune: ``prune(configs, named_args, **kw) -> configs``, applied before
+            tuning (e.g. to drop blocks far wider than the data).
     """
 
     def __init__(
@@ -44,6 +47,7 @@ class Kernel:
         configs: Sequence[Any],
         key: Sequence[str],
         reset: Sequence[str] = (),
+        prune: Callable[..., list] | None = None,
     ) -> None:
         self.fn = fn
         self.default = configs[0]
@@ -52,6 +56,8 @@ class Kernel:
             kw: dict[str, Any] = {"configs": list(configs), "key": list(key)}
             if reset:
                 kw["reset_to_zero"] = list(reset)
+            if prune is not None:
+                kw["prune_configs_by"] = {"early_config_prune": prune}
             self.tuned = triton.autotune(**kw)(fn)
 
     def __call__(self, grid: Callable[[dict], tuple], *args: Any, **kw: Any) -> None:

@@ -12,7 +12,7 @@ import triton
 import triton.language as tl
 from torch import Tensor
 
-from graphlabels.ops._triton._launch import Kernel
+from graphlabels.ops._triton._launch import Kernel, next_pow2
 from graphlabels.ops.csr import CSR
 
 __all__ = ["choose_kernel", "spmm_max", "spmm_sum"]
@@ -27,21 +27,34 @@ def _spmm_row_kernel(
     out_ptr,
     F,
     HAS_W: tl.constexpr,
+    IDX64: tl.constexpr,
     BLOCK_E: tl.constexpr,
     BLOCK_F: tl.constexpr,
 ):
-    """One program per (row, feature block); loops over the row in chunks."""
+    """One program per (row, feature block); loops over the row in chunks.
+
+    ``IDX64``: form offsets in int64 (needed once ``nnz`` or ``N * F`` reaches
+    2^31); int32 offsets otherwise, which take fewer instructions per gather.
+    """
     row = tl.program_id(0)
     fb = tl.program_id(1)
     offs_f = fb * BLOCK_F + tl.arange(0, BLOCK_F)
     mask_f = offs_f < F
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    if IDX64:
+        start = tl.load(rowptr_ptr + row).to(tl.int64)
+        end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    else:
+        start = tl.load(rowptr_ptr + row).to(tl.int32)
+        end = tl.load(rowptr_ptr + row + 1).to(tl.int32)
     acc = tl.zeros([BLOCK_F], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
         offs_e = e0 + tl.arange(0, BLOCK_E)
         mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0)
+        if IDX64:
+            cols = cols.to(tl.int64)
+        else:
+            cols = cols.to(tl.int32)
         tile = tl.load(
             x_ptr + cols[:, None] * F + offs_f[None, :],
             mask=mask_e[:, None] & mask_f[None, :],
@@ -51,7 +64,10 @@ def _spmm_row_kernel(
             w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
             tile = tile * w[:, None]
         acc += tl.sum(tile, axis=0)
-    out_off = row.to(tl.int64) * F + offs_f
+    if IDX64:
+        out_off = row.to(tl.int64) * F + offs_f
+    else:
+        out_off = row * F + offs_f
     tl.store(out_ptr + out_off, acc.to(out_ptr.dtype.element_ty), mask=mask_f)
 
 
@@ -162,24 +178,55 @@ def _spmm_max_kernel(
 
 
 def _configs() -> list:
+    """Candidates from a sweep on an H100 (``benchmarks/kernels/sweep_gpu.py``).
+
+    Small programs win: one or two warps per row keep many rows in flight, which
+    is what a gather-bound product needs (F = 32: 1 warp, 64 entries per step;
+    F = 128: 2 warps, 64 features per program). The first is the interpreter's.
+    """
     out = []
     for be, bf, warps in [
-        (32, 32, 4),
-        (64, 32, 4),
-        (16, 64, 4),
+        (64, 32, 1),
+        (32, 32, 1),
+        (64, 32, 2),
+        (32, 64, 1),
+        (64, 64, 2),
+        (32, 64, 2),
+        (16, 128, 2),
+        (64, 128, 2),
         (16, 128, 4),
-        (32, 128, 8),
     ]:
         out.append(triton.Config({"BLOCK_E": be, "BLOCK_F": bf}, num_warps=warps))
     return out
 
 
-_ROW = Kernel(_spmm_row_kernel, _configs(), key=["F", "HAS_W"])
-_NNZ = Kernel(_spmm_nnz_kernel, _configs(), key=["F", "HAS_W"], reset=["out_ptr"])
-_MAX = Kernel(_spmm_max_kernel, _configs(), key=["F", "HAS_W"])
+def _prune(configs: list, named_args: dict | None = None, **kwargs) -> list:
+    """Drop feature blocks wider than the features need (all masked lanes)."""
+    F = (named_args or {}).get("F", kwargs.get("F"))
+    if not isinstance(F, int):
+        return list(configs)
+    width = max(32, next_pow2(F))
+    return [c for c in configs if c.kwargs["BLOCK_F"] <= width] or list(configs[:1])
+
+
+_ROW = Kernel(_spmm_row_kernel, _configs(), key=["F", "HAS_W", "IDX64"], prune=_prune)
+_NNZ = Kernel(
+    _spmm_nnz_kernel,
+    _configs(),
+    key=["F", "HAS_W"],
+    reset=["out_ptr"],
+    prune=_prune,
+)
+_MAX = Kernel(_spmm_max_kernel, _configs(), key=["F", "HAS_W"], prune=_prune)
 
 #: Nonzeros per program of the load-balanced kernel.
 CHUNK = 256
+
+
+def needs_int64(A: CSR, X: Tensor) -> bool:
+    """Whether kernel offsets (edges, ``rows * F``) may reach 2^31."""
+    big = max(A.nnz + 1, max(A.num_rows, X.size(0)) * max(X.size(1), 1))
+    return big >= 2**31
 
 
 def _stats(A: CSR) -> tuple[int, float]:
@@ -192,9 +239,16 @@ def _stats(A: CSR) -> tuple[int, float]:
 
 
 def choose_kernel(A: CSR) -> str:
-    """``"nnz"`` (load-balanced) for skewed degrees, else ``"row"``."""
+    """``"nnz"`` (load-balanced) when one row holds a large share of the work.
+
+    The row kernel runs each row in one program, so a row with more than about
+    1/256 of all entries (and well above the mean) would run long after the
+    rest; then the nnz-split kernel is used. On the products-size power-law
+    graph (largest in-degree ~20k of 62M entries) the row kernel is faster.
+    """
     max_deg, avg = _stats(A)
-    return "nnz" if max_deg > max(8 * avg, 4 * CHUNK) else "row"
+    heavy = max_deg > max(8 * avg, 4 * CHUNK, A.nnz / 256)
+    return "nnz" if heavy else "row"
 
 
 def _chunk_rows(A: CSR) -> Tensor:
@@ -225,7 +279,7 @@ def spmm_sum(
         def grid(m):
             return (A.num_rows, triton.cdiv(F, m["BLOCK_F"]))
 
-        _ROW(grid, rowptr, col, wt, X, out, F, HAS_W=has_w)
+        _ROW(grid, rowptr, col, wt, X, out, F, HAS_W=has_w, IDX64=needs_int64(A, X))
         return out
     if kind != "nnz":
         raise ValueError(f"unknown kernel {kernel!r}: auto, row or nnz")

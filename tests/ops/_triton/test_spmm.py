@@ -42,6 +42,52 @@ def test_choose_kernel_by_skew(device):
         tspmm.spmm_sum(tiny_graph(device), torch.randn(12, 2, device=device), None, "x")
 
 
+def test_choose_kernel_keeps_rows_when_the_hub_is_a_small_share(device):
+    # a 2,000-entry row among ~1M entries (< 1/256 of the work): one program
+    # per row is faster than splitting by nonzeros
+    from graphlabels.ops import CSR
+
+    g = torch.Generator().manual_seed(0)
+    ei = torch.randint(0, 50_000, (2, 1_000_000), generator=g)
+    hub = torch.stack([torch.randint(0, 50_000, (2000,), generator=g),
+                       torch.zeros(2000, dtype=torch.long)])  # fmt: skip
+    A = CSR.from_edge_index(torch.cat([ei, hub], 1), 50_000)
+    assert int(A.degree().max()) >= 2000
+    assert tspmm.choose_kernel(A) == "row"
+
+
+@pytest.mark.parametrize("idx64", [False, True])
+def test_row_kernel_int32_and_int64_offsets_agree(device, idx64):
+    A = tiny_graph(device, hub=70)
+    X = torch.randn(A.num_cols, 33, device=device)
+    out = torch.empty(A.num_rows, 33, device=device)
+    rowptr, col = A.indices32()
+
+    def grid(m):
+        return (A.num_rows, -(-33 // m["BLOCK_F"]))
+
+    tspmm._ROW(grid, rowptr, col, X, X, out, 33, HAS_W=False, IDX64=idx64)
+    torch.testing.assert_close(out, _reference.spmm(A, X), atol=1e-4, rtol=1e-4)
+
+
+def test_needs_int64_at_two_to_the_31():
+    from types import SimpleNamespace
+
+    A = SimpleNamespace(nnz=10, num_rows=2**21)
+    assert not tspmm.needs_int64(A, torch.empty(2**21, 2**9, device="meta"))
+    assert tspmm.needs_int64(A, torch.empty(2**21, 2**10, device="meta"))
+    assert tspmm.needs_int64(SimpleNamespace(nnz=2**31, num_rows=4), torch.empty(4, 1))
+
+
+def test_prune_drops_feature_blocks_wider_than_needed():
+    cfgs = tspmm._configs()
+    kept = tspmm._prune(cfgs, {"F": 32})
+    assert kept and all(c.kwargs["BLOCK_F"] == 32 for c in kept)
+    assert {c.kwargs["BLOCK_F"] for c in tspmm._prune(cfgs, {"F": 47})} == {32, 64}
+    assert len(tspmm._prune(cfgs, {"F": 128})) == len(cfgs)
+    assert len(tspmm._prune(cfgs, {})) == len(cfgs)  # no width known: keep all
+
+
 @pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
 def test_public_spmm_on_triton_backend_with_grads(device, reduce):
     A = tiny_graph(device)
