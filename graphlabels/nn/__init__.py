@@ -2,6 +2,7 @@
 
 from graphlabels.nn.adapters import GraphModule, as_graph_module, input_kind
 from graphlabels.nn.conv import APPNPProp, GATConv, GCNConv, SAGEConv
+from graphlabels.nn.linear import Linear
 from graphlabels.nn.models import (
     APPNP,
     GAT,
@@ -24,6 +25,7 @@ __all__ = [
     "GATConv",
     "GCNConv",
     "GraphModule",
+    "Linear",
     "SAGEConv",
     "as_graph_module",
     "build_model",

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphlabels.nn.conv import APPNPProp, GATConv, GCNConv, SAGEConv
+from graphlabels.nn.linear import Linear
 
 __all__ = [
     "APPNP",
@@ -213,7 +214,7 @@ class MLP(_Stack):
         batch_norm: bool = False,
     ):
         w = _widths(in_channels, hidden_channels, out_channels, num_layers)
-        layers = [nn.Linear(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
+        layers = [Linear(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
         super().__init__(layers, dropout, 0.0)
         norms = [nn.BatchNorm1d(b) for b in w[1:-1]] if batch_norm else []
         self.norms = nn.ModuleList(norms)

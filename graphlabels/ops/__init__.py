@@ -15,6 +15,7 @@ from graphlabels.ops._backend import (
 )
 from graphlabels.ops.attention import gat_aggregate
 from graphlabels.ops.csr import CSR, as_csr
+from graphlabels.ops.linear import linear
 from graphlabels.ops.norm import add_self_loops, gcn_norm
 from graphlabels.ops.reorder import reorder
 from graphlabels.ops.sddmm import sddmm
@@ -29,6 +30,7 @@ __all__ = [
     "gat_aggregate",
     "gcn_norm",
     "get_backend",
+    "linear",
     "reorder",
     "sddmm",
     "segment_softmax",

@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from graphlabels.nn.conv._utils import glorot, to_csr
+from graphlabels.nn.linear import Linear
 from graphlabels.ops import CSR, add_self_loops, gat_aggregate
 
 __all__ = ["GATConv"]
@@ -61,7 +62,7 @@ class GATConv(nn.Module):
         self.negative_slope = negative_slope
         self.dropout = dropout
         self.add_self_loops = add_self_loops
-        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
+        self.lin = Linear(in_channels, heads * out_channels, bias=False)
         self.att_src = nn.Parameter(torch.empty(1, heads, out_channels))
         self.att_dst = nn.Parameter(torch.empty(1, heads, out_channels))
         total = heads * out_channels if concat else out_channels

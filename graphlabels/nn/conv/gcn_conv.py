@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphlabels.nn.conv._utils import glorot, to_csr
+from graphlabels.nn.linear import Linear
 from graphlabels.ops import CSR, gcn_norm, spmm
 
 __all__ = ["GCNConv"]
@@ -54,7 +55,7 @@ class GCNConv(nn.Module):
         self.cached = cached
         self.add_self_loops = add_self_loops
         self.normalize = normalize
-        self.lin = nn.Linear(in_channels, out_channels, bias=False)
+        self.lin = Linear(in_channels, out_channels, bias=False)
         self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
         self._cached_adj: CSR | None = None
         self.reset_parameters()

@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphlabels.nn.conv._utils import to_csr
-from graphlabels.ops import CSR, spmm
+from graphlabels.nn.linear import Linear
+from graphlabels.ops import CSR, linear, spmm
 
 __all__ = ["SAGEConv"]
 
@@ -51,9 +52,9 @@ class SAGEConv(nn.Module):
         self.aggr = aggr
         self.normalize = normalize
         self.root_weight = root_weight
-        self.lin_l = nn.Linear(in_channels, out_channels, bias=bias)
+        self.lin_l = Linear(in_channels, out_channels, bias=bias)
         self.lin_r = (
-            nn.Linear(in_channels, out_channels, bias=False) if root_weight else None
+            Linear(in_channels, out_channels, bias=False) if root_weight else None
         )
         self.reset_parameters()
 
@@ -70,7 +71,7 @@ class SAGEConv(nn.Module):
             A = A.with_value(None)
         if self.aggr != "max" and self.in_channels > self.out_channels:
             # linear maps commute with sum/mean: aggregate the narrower features
-            out = spmm(A, x @ self.lin_l.weight.t(), self.aggr)
+            out = spmm(A, linear(x, self.lin_l.weight), self.aggr)
             if self.lin_l.bias is not None:
                 out = out + self.lin_l.bias
         else:
