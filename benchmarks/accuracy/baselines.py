@@ -53,11 +53,18 @@ def main() -> None:
         rec.update(minimum=minimum, published=published, wall_seconds=round(wall, 2))
         rec["meets_minimum"] = rec["test_acc_mean"] >= minimum
         records.append(rec)
-    out = {
-        "machine": f"{platform.machine()}, {torch.get_num_threads()} threads",
-        "torch": torch.__version__,
-        "results": records,
-    }
+    out = json.loads(args.json.read_text()) if args.json.exists() else {}
+    # rows not run this time (``--only``) and other keys of the file are kept
+    ran = {(r["model"], r["dataset"]) for r in records}
+    kept = [r for r in out.get("results", []) if (r["model"], r["dataset"]) not in ran]
+    order = {(m, d): i for i, (m, d, _, _) in enumerate(ROWS)}
+    out.update(
+        machine=f"{platform.machine()}, {torch.get_num_threads()} threads",
+        torch=torch.__version__,
+        results=sorted(
+            kept + records, key=lambda r: order.get((r["model"], r["dataset"]), 99)
+        ),
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, indent=2) + "\n")
     for r in records:

@@ -43,8 +43,8 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 
 def settings(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The model preset with the command-line overrides applied."""
-    model_kw, fit_kw = preset(args.model)
+    """The model's preset (for this dataset) with the command-line overrides."""
+    model_kw, fit_kw = preset(args.model, getattr(args, "dataset", None))
     for key, dest in (("hidden", "hidden_channels"), ("dropout", "dropout")):
         if getattr(args, key) is not None:
             model_kw[dest] = getattr(args, key)
