@@ -244,7 +244,9 @@ def choose_kernel(A: CSR) -> str:
     The row kernel runs each row in one program, so a row with more than about
     1/256 of all entries (and well above the mean) would run long after the
     rest; then the nnz-split kernel is used. On the products-size power-law
-    graph (largest in-degree ~20k of 62M entries) the row kernel is faster.
+    graph (largest in-degree ~20k of 62M entries, H100) the two tie at F = 32
+    (2.99 vs 2.95 ms) and the row kernel wins at F = 128 (11.2 vs 11.5 ms) and
+    in bf16 (6.0 vs 7.0 ms).
     """
     max_deg, avg = _stats(A)
     heavy = max_deg > max(8 * avg, 4 * CHUNK, A.nnz / 256)
