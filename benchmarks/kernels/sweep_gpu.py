@@ -1,6 +1,6 @@
 """Sweep launch configurations of the Triton kernels on the products-size graph.
 
-Usage (on the GPU machine; about three minutes)::
+Usage (on the GPU machine; 96 s on an H100)::
 
     python benchmarks/kernels/sweep_gpu.py --json $OUT/kernels_gpu_sweep.json
 
