@@ -31,7 +31,8 @@ def main() -> None:
         ch = rec["chosen"]
         best = rec["best_variant"]
         delta = v[best]["test_acc_mean"] - v["base"]["test_acc_mean"]
-        cells = [rec["dataset"], rec["model"], str(rec["runs"]), _cell(v["base"])]
+        model = rec["model"] + (" (project)" if rec.get("recipe") == "project" else "")
+        cells = [rec["dataset"], model, str(rec["runs"]), _cell(v["base"])]
         for name in ("drop", "augment", "both"):
             if name in v:
                 cells.append(f"{_cell(v[name])} ({_eta(ch[name])})")
@@ -58,8 +59,9 @@ def main() -> None:
         dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
         hl = d.get("homophily_low_mean", d.get("run0", {}).get("homophily_low"))
         hg = d.get("homophily_graph", d.get("run0", {}).get("homophily_graph"))
+        name = rec["dataset"] + (" (project)" if rec.get("recipe") == "project" else "")
         print(
-            f"| {rec['dataset']} | {d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
+            f"| {name} | {d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
             f"{dec} | {d['claim_holds_runs']}/{rec['runs']} | {hl:.3f} / {hg:.3f} |"
         )
 
