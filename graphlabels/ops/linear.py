@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from graphlabels.ops.csr import CSR
+
 __all__ = ["linear"]
 
 #: Transposed structures of recent sparse inputs (a few: one per feature matrix).
@@ -32,15 +34,10 @@ def _transpose(x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     if hit is not None:
         _CACHE.move_to_end(key)
         return hit[2], hit[3], hit[4]
-    n, d = x.shape
-    counts = crow[1:] - crow[:-1]
-    rows = torch.repeat_interleave(
-        torch.arange(n, device=col.device), counts, output_size=col.numel()
-    )
-    perm = torch.argsort(col * max(n, 1) + rows, stable=True)
-    t_crow = torch.zeros(d + 1, dtype=crow.dtype, device=crow.device)
-    torch.cumsum(torch.bincount(col, minlength=d), 0, out=t_crow[1:])
-    t_col = rows.index_select(0, perm).to(col.dtype)
+    # the transpose of the sparsity pattern, as graphlabels' CSR builds it
+    A = CSR(crow, col, None, x.size(1), check=False)
+    At = A.t()
+    t_crow, t_col, perm = At.rowptr, At.col.to(col.dtype), A.transpose_perm()
     _CACHE[key] = (crow, col, t_crow, t_col, perm)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
