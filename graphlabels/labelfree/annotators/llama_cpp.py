@@ -83,8 +83,9 @@ class LlamaCppAnnotator(Annotator):
         n_ctx: context length (default: ``2048``).
         max_tokens: generation cap (default: ``48``).
         max_chars: node text truncation (default: ``1200``).
-        n_threads: CPU threads; ``None`` lets llama.cpp choose (default: ``1``:
-            llama.cpp's spinning threads slow down badly on a busy machine).
+        n_threads: CPU threads, for generation and for prompt (batch) evaluation
+            alike; ``None`` lets llama.cpp choose (default: ``1``: llama.cpp's
+            spinning threads slow down badly on a busy machine).
         seed: sampling seed (default: ``0``).
         cache: an :class:`AnnotationCache` (default: none).
         calibrate: subtract the content-free score in verbalizer mode
@@ -139,6 +140,7 @@ class LlamaCppAnnotator(Annotator):
                 n_ctx=self.n_ctx,
                 logits_all=self.mode == "verbalizer",
                 n_threads=self.n_threads,
+                n_threads_batch=self.n_threads,
                 seed=self.seed,
                 verbose=False,
             )

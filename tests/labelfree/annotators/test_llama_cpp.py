@@ -20,6 +20,14 @@ def test_smollm2_path():
     assert p.suffix == ".gguf" and p.stat().st_size > 10_000_000
 
 
+def test_threads_apply_to_prompt_evaluation_too(verbalizer):
+    # Verbalizer scoring is prompt (batch) evaluation: llama.cpp would otherwise
+    # use every core there, whatever n_threads says.
+    assert verbalizer.n_threads == 1
+    assert verbalizer.llm.n_threads == 1
+    assert verbalizer.llm.context_params.n_threads_batch == 1
+
+
 def test_label_logprobs_match_a_fresh_evaluation(verbalizer):
     got = verbalizer.label_logprobs(TEXTS[0], LABELS)
     llm = verbalizer.llm
