@@ -118,8 +118,40 @@ class _SpMMHeads(torch.autograd.Function):
         return gX, gw, None, None
 
 
+def _check_out(A: CSR, X: Tensor, out: Tensor, reduce: str, grad: bool) -> None:
+    """Validate the ``out`` buffer of :func:`spmm`."""
+    if grad:
+        raise ValueError(
+            "spmm: out= is for inference only (no autograd): run under "
+            "torch.no_grad() or drop out="
+        )
+    if X.dim() != 2 or reduce == "max":
+        raise ValueError(
+            "spmm: out= supports 2-D features with reduce 'sum' or 'mean', got "
+            f"{X.dim()}-D features and reduce {reduce!r}"
+        )
+    want = (A.num_rows, X.size(1))
+    if tuple(out.shape) != want or out.dtype != X.dtype or out.device != X.device:
+        raise ValueError(
+            f"spmm: out must be a {list(want)} {X.dtype} tensor on {X.device}, got "
+            f"{list(out.shape)} {out.dtype} on {out.device}"
+        )
+    if not out.is_contiguous():
+        raise ValueError("spmm: out must be contiguous")
+    if out.untyped_storage().data_ptr() == X.untyped_storage().data_ptr():
+        raise ValueError(
+            "spmm: out shares memory with X: the product reads X while writing "
+            "out, so pass a separate buffer"
+        )
+
+
 def spmm(
-    A: CSR, X: Tensor, reduce: str = "sum", edge_weight: Tensor | None = None
+    A: CSR,
+    X: Tensor,
+    reduce: str = "sum",
+    edge_weight: Tensor | None = None,
+    *,
+    out: Tensor | None = None,
 ) -> Tensor:
     r"""Sparse-dense product with a reduction over each row's entries.
 
@@ -136,9 +168,14 @@ def spmm(
         reduce: ``"sum"``, ``"mean"`` or ``"max"`` (default: ``"sum"``).
         edge_weight: ``[nnz]`` (or ``[nnz, H]`` for 3-D ``X``) weights in CSR
             order (default: ``A.value``, or all ones when that is ``None``).
+        out: optional contiguous ``[num_rows, F]`` buffer of ``X``'s dtype that
+            receives the result (2-D ``X``, ``"sum"`` or ``"mean"``, no autograd;
+            it must not share memory with ``X``). Iterative methods such as label
+            propagation reuse two buffers instead of allocating one per step.
 
     Returns:
-        ``[num_rows, F]`` (or ``[num_rows, H, F]``), in the dtype of ``X``.
+        ``[num_rows, F]`` (or ``[num_rows, H, F]``), in the dtype of ``X``
+        (``out`` itself when given).
     """
     A = check_csr(A, "spmm")
     X = check_features(A, X, "spmm")
@@ -148,9 +185,15 @@ def spmm(
         )
     w = edge_weight if edge_weight is not None else A.value
     w = check_weight(A, w, X, "spmm")
+    grad = torch.is_grad_enabled() and (
+        X.requires_grad or (w is not None and w.requires_grad)
+    )
+    if out is not None:
+        _check_out(A, X, out, reduce, grad)
     name, K = kernels(X.device)
     if K is None:
-        return _reference.spmm(A, X, reduce, w)
+        res = _reference.spmm(A, X, reduce, w)
+        return res if out is None else out.copy_(res)
     if X.dim() == 3:
         N, H, F = X.shape
         if w is None or w.dim() == 1:
@@ -163,11 +206,9 @@ def spmm(
             for h in range(H)
         ]
         return torch.stack(outs, dim=1)
-    if not torch.is_grad_enabled() or not (
-        X.requires_grad or (w is not None and w.requires_grad)
-    ):  # inference: skip the autograd wrapper (its overhead shows on small graphs)
+    if not grad:  # inference: skip the autograd wrapper (its cost shows when small)
         if reduce == "max":
             return K.spmm_max(A, X, w, False)[0]
-        out = K.spmm_sum(A, X, w)
-        return out / _deg(A, out.dtype) if reduce == "mean" else out
+        res = K.spmm_sum(A, X, w, out=out)  # a new tensor, or out
+        return res.div_(_deg(A, res.dtype)) if reduce == "mean" else res
     return _SpMM.apply(X, w, A, reduce, K)

@@ -138,3 +138,38 @@ def test_inference_path_matches_autograd_path(reduce):
     slow = spmm(A, X.requires_grad_(), reduce)
     assert slow.requires_grad and not fast.requires_grad
     torch.testing.assert_close(fast, slow.detach())
+
+
+@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
+@pytest.mark.parametrize("F", [1, 16, 33, 40, 64])
+def test_out_buffer_receives_the_product(case, backend, reduce, dtype, F):
+    A, _, n = case
+    X = torch.randn(n, F, dtype=torch.float64).to(dtype)
+    w = torch.rand(A.nnz, dtype=dtype)
+    out = torch.full((A.num_rows, F), float("nan"), dtype=dtype)  # never read
+    with use_backend(backend), torch.no_grad():
+        got = spmm(A, X, reduce, w, out=out)
+    assert got is out
+    ref = dense_spmm(A, X.double(), reduce, w.double())
+    tol = TOL[dtype] * max(1.0, float(ref.abs().max()) if ref.numel() else 1)
+    torch.testing.assert_close(out.double(), ref, atol=tol, rtol=TOL[dtype])
+
+
+def test_out_buffer_bad_uses_have_clear_errors():
+    A = CSR.from_edge_index(torch.tensor([[0, 6], [1, 0]]), 7)
+    X = torch.randn(7, 3)
+    with pytest.raises(ValueError, match="inference only"):
+        spmm(A, X.clone().requires_grad_(), out=torch.empty(7, 3))
+    with torch.no_grad():
+        with pytest.raises(ValueError, match="reduce 'sum' or 'mean'.*'max'"):
+            spmm(A, X, "max", out=torch.empty(7, 3))
+        with pytest.raises(ValueError, match=r"out must be a \[7, 3\] torch.float32"):
+            spmm(A, X, out=torch.empty(7, 4))
+        with pytest.raises(ValueError, match="out must be a .* got .* torch.float64"):
+            spmm(A, X, out=torch.empty(7, 3, dtype=torch.float64))
+        with pytest.raises(ValueError, match="contiguous"):
+            spmm(A, X, out=torch.empty(3, 7).t())
+        with pytest.raises(ValueError, match="shares memory with X"):
+            spmm(A, X, out=X)

@@ -6,6 +6,7 @@ from graphlabels.propagation._common import (
     mask_to_index,
     normalized,
     one_hot_labels,
+    propagate,
     restrict_rows,
 )
 
@@ -52,3 +53,40 @@ def test_one_hot_labels_column_vector_and_width():
     assert out.tolist() == [[0, 0, 1], [0, 1, 0]]
     with pytest.raises(ValueError, match="num_classes is 5"):
         one_hot_labels(torch.eye(3), torch.tensor([0]), 5, torch.float32)
+
+
+@pytest.mark.parametrize(
+    "post_step",
+    [
+        lambda x: x.mul_(0.5),  # in place: returns one of the two step buffers
+        lambda x: x * 0.5,  # a new tensor
+        lambda x: (x.t() * 0.5).t(),  # a non-contiguous result
+    ],
+    ids=["in-place", "new", "transposed"],
+)
+def test_propagate_any_post_step_result_and_input_kept(random_graph, dense, post_step):
+    ei, y, mask = random_graph
+    n = y.numel()
+    A = ops.CSR.from_edge_index(ei, n)
+    vals = normalized(A, "sym", torch.float32)
+    y0 = torch.rand(n, 3)
+    before = y0.clone()
+    with torch.no_grad():
+        out = propagate(
+            A,
+            vals,
+            y0,
+            mask.nonzero().view(-1),
+            num_layers=6,
+            alpha=0.7,
+            clamp=None,
+            reset=None,
+            res_zero_outside=False,
+            post_step=post_step,
+        )
+    ref = y0.double()
+    Ad = dense.adjacency(ei, n, None, "sym")
+    for _ in range(6):
+        ref = (0.7 * Ad @ ref + 0.3 * y0.double()) * 0.5
+    torch.testing.assert_close(out.double(), ref, atol=1e-5, rtol=1e-5)
+    assert torch.equal(y0, before)  # the input is never a step buffer

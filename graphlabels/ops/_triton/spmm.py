@@ -264,19 +264,29 @@ def _chunk_rows(A: CSR) -> Tensor:
 
 
 def spmm_sum(
-    A: CSR, X: Tensor, w: Tensor | None = None, kernel: str = "auto"
+    A: CSR,
+    X: Tensor,
+    w: Tensor | None = None,
+    kernel: str = "auto",
+    *,
+    out: Tensor | None = None,
 ) -> Tensor:
-    """``out[i] = sum_e w_e X[col_e]`` (2-D ``X``), fp32 accumulation."""
+    """``out[i] = sum_e w_e X[col_e]`` (2-D ``X``), fp32 accumulation.
+
+    ``out``, when given (contiguous, ``X``'s dtype, not overlapping ``X``), receives
+    the result; the row kernel writes it directly.
+    """
     X = X.contiguous()
     F = X.size(1)
     if A.nnz == 0 or F == 0 or A.num_rows == 0:
-        return X.new_zeros(A.num_rows, F)
+        return out.zero_() if out is not None else X.new_zeros(A.num_rows, F)
     rowptr, col = A.indices32()
     has_w = w is not None
     wt = w.contiguous() if has_w else X  # dummy pointer when unused
     kind = choose_kernel(A) if kernel == "auto" else kernel
     if kind == "row":
-        out = torch.empty(A.num_rows, F, dtype=X.dtype, device=X.device)
+        if out is None:
+            out = torch.empty(A.num_rows, F, dtype=X.dtype, device=X.device)
 
         def grid(m):
             return (A.num_rows, triton.cdiv(F, m["BLOCK_F"]))
@@ -285,7 +295,7 @@ def spmm_sum(
         return out
     if kind != "nnz":
         raise ValueError(f"unknown kernel {kernel!r}: auto, row or nnz")
-    out = torch.zeros(A.num_rows, F, dtype=torch.float32, device=X.device)
+    acc = torch.zeros(A.num_rows, F, dtype=torch.float32, device=X.device)
     chunks = _chunk_rows(A)
 
     def grid(m):
@@ -297,7 +307,7 @@ def spmm_sum(
         col,
         wt,
         X,
-        out,
+        acc,
         chunks,
         A.nnz,
         A.num_rows,
@@ -305,7 +315,7 @@ def spmm_sum(
         CHUNK=CHUNK,
         HAS_W=has_w,
     )
-    return out.to(X.dtype)
+    return out.copy_(acc) if out is not None else acc.to(X.dtype)
 
 
 def spmm_max(

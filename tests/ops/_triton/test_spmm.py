@@ -129,3 +129,16 @@ def test_power_law_graph_on_gpu_matches_cusparse(F, dtype):
         out = tspmm.spmm_sum(A, X, None, kernel=kernel)
         tol = 1e-4 if dtype == torch.float32 else 2e-2
         torch.testing.assert_close(out.float(), ref, atol=tol * 50, rtol=tol)
+
+
+@pytest.mark.parametrize("kernel", ["row", "nnz"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_spmm_sum_writes_into_out(device, kernel, dtype):
+    A = tiny_graph(device, hub=300)
+    X = torch.randn(A.num_cols, 5, device=device).to(dtype)
+    out = torch.full((A.num_rows, 5), float("nan"), device=device, dtype=dtype)
+    got = tspmm.spmm_sum(A, X, None, kernel=kernel, out=out)
+    assert got is out
+    ref = _reference.spmm(A, X.float(), "sum", None)
+    tol = 1e-4 if dtype == torch.float32 else 3e-2
+    torch.testing.assert_close(out.float(), ref, atol=tol * 30, rtol=tol)
