@@ -7,6 +7,12 @@ Usage::
 PyG gets the ``edge_index`` and, separately, a torch CSR ``adj_t``; graphlabels
 gets its :class:`~graphlabels.ops.CSR` built once (as ``Graph.csr()`` caches it).
 Ratios come from interleaved runs in the same process (best of ``--reps``).
+
+The GCN training epoch is measured twice. ``gcn_train_epoch_128_256_40`` runs each
+library as its users would: PyG's ``GCNConv`` with ``F.relu`` and ``F.dropout``,
+graphlabels' ``GCNConv`` with ``graphlabels.nn.relu_dropout`` (what its ``GCN``
+model uses). ``gcn_train_epoch_128_256_40_torch_dropout`` gives both sides
+``F.relu`` and ``F.dropout``, so that the convolutions alone differ.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import torch.nn.functional as F
 from _common import compare, graph, record, save
 
 from graphlabels.nn.conv import GATConv, GCNConv, SAGEConv
+from graphlabels.nn.dropout import relu_dropout
 from graphlabels.ops import CSR
 
 warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
@@ -57,18 +64,23 @@ def per_head(fn, *args):
         gat.MAX_HEADS_WIDTH = saved
 
 
+def torch_relu_dropout(x, p, training):
+    """``F.dropout(F.relu(x))``, what PyG's models do between layers."""
+    return F.dropout(F.relu(x), p, training)
+
+
 class TwoLayerGCN(torch.nn.Module):
     """Two convolutions with ReLU and dropout 0.5 between them."""
 
-    def __init__(self, conv_cls, dims, **kw):
+    def __init__(self, conv_cls, dims, act_drop=torch_relu_dropout, **kw):
         super().__init__()
         self.c1 = conv_cls(dims[0], dims[1], **kw)
         self.c2 = conv_cls(dims[1], dims[2], **kw)
+        self.act_drop = act_drop
 
     def forward(self, x, adj):
         """Logits for every node."""
-        x = F.relu(self.c1(x, adj))
-        x = F.dropout(x, 0.5, self.training)
+        x = self.act_drop(self.c1(x, adj), 0.5, self.training)
         return self.c2(x, adj)
 
 
@@ -84,13 +96,14 @@ def epoch_fn(model, x, adj, y):
     return run
 
 
-def emit(out, res, op, ours, baselines, **kw):
+def emit(out, res, op, ours, baselines, note="", **kw):
     ms, peak, why = res[ours]
     for b in baselines:
         bms, _, bwhy = res[b]
         record(
             out, op=op, impl=ours, baseline=b, ms=ms, baseline_ms=bms,
-            peak_mem_gb=peak, note=why or bwhy, **kw,
+            peak_mem_gb=peak, note="; ".join(x for x in (note, why or bwhy) if x),
+            **kw,
         )  # fmt: skip
 
 
@@ -169,13 +182,15 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
     xe = torch.randn(n, 128, device=dev)
     y = torch.randint(0, 40, (n,), device=dev)
     dims = (128, 256, 40)
-    ours = TwoLayerGCN(GCNConv, dims).to(dev)
+    ours = TwoLayerGCN(GCNConv, dims, act_drop=relu_dropout).to(dev)
+    ours_t = TwoLayerGCN(GCNConv, dims).to(dev)
     theirs = TwoLayerGCN(pyg.GCNConv, dims).to(dev)
     theirs_c = TwoLayerGCN(pyg.GCNConv, dims, cached=True).to(dev)
     ereps = max(2, reps // 2)
     res = compare(
         {
             "graphlabels": epoch_fn(ours, xe, A, y),
+            "graphlabels(F.dropout)": epoch_fn(ours_t, xe, A, y),
             "PyG(adj_t CSR)": epoch_fn(theirs, xe, adj_t, y),
         },
         dev,
@@ -191,9 +206,16 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
             ereps,
         )
     )
+    bases = ["PyG(edge_index)", "PyG(edge_index,cached)", "PyG(adj_t CSR)"]
     emit(
-        out, res, "gcn_train_epoch_128_256_40", "graphlabels",
-        ["PyG(edge_index)", "PyG(edge_index,cached)", "PyG(adj_t CSR)"], F=128, **kw,
+        out, res, "gcn_train_epoch_128_256_40", "graphlabels", bases, F=128,
+        note="graphlabels: its GCNConv + relu_dropout; PyG: GCNConv + F.relu + "
+        "F.dropout", **kw,
+    )  # fmt: skip
+    emit(
+        out, res, "gcn_train_epoch_128_256_40_torch_dropout",
+        "graphlabels(F.dropout)", bases, F=128,
+        note="both sides: F.relu + F.dropout", **kw,
     )  # fmt: skip
 
 

@@ -104,20 +104,3 @@ def test_trainer_feeds_sparse_features_only_to_models_that_take_them(blobs):
     Probe.sparse_input = False
     as_graph_module(Probe())(g)
     assert seen["layout"] == torch.strided
-
-
-def test_dropout_matches_torch_semantics():
-    from graphlabels.nn.models import dropout
-
-    x = torch.ones(200, 50, requires_grad=True)
-    torch.manual_seed(0)
-    out = dropout(x, 0.3, True)
-    vals = out.detach().unique()
-    assert len(vals) == 2 and vals[0] == 0.0 and abs(float(vals[1]) - 1 / 0.7) < 1e-6
-    assert abs(float((out == 0).float().mean()) - 0.3) < 0.02
-    out.sum().backward()
-    assert torch.equal(x.grad, out.detach())  # gradient is the scaled mask
-    assert dropout(x, 0.3, False) is x and dropout(x, 0.0, True) is x
-    assert float(dropout(x, 1.0, True).abs().sum()) == 0.0
-    with pytest.raises(ValueError, match="must be in \\[0, 1\\]"):
-        dropout(x, 1.5, True)
