@@ -2,6 +2,7 @@
 
 from graphlabels.nn.adapters import GraphModule, as_graph_module, input_kind
 from graphlabels.nn.conv import APPNPProp, GATConv, GCNConv, SAGEConv
+from graphlabels.nn.dropout import dropout, relu_dropout
 from graphlabels.nn.linear import Linear
 from graphlabels.nn.models import (
     APPNP,
@@ -30,5 +31,7 @@ __all__ = [
     "as_graph_module",
     "build_model",
     "count_parameters",
+    "dropout",
     "input_kind",
+    "relu_dropout",
 ]
