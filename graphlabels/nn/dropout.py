@@ -4,9 +4,9 @@
 at about 75 M values per second: on a 169k x 256 hidden layer that is more than half
 a second, longer than the layer's sparse product and dense matmul together. Here
 the mask comes from 16 random bits per value (``random_`` on ``int64`` words, about
-ten times faster), so the drop probability is ``p`` rounded to a multiple of
-:math:`2^{-16}`; the kept values are scaled by the inverse of that rounded keep
-probability, so the expectation is exact.
+ten times faster; 8 bits when ``p`` is a multiple of 1/256), so the drop probability
+is ``p`` rounded to a multiple of :math:`2^{-16}`; the kept values are scaled by the
+inverse of that rounded keep probability, so the expectation is exact.
 
 :func:`relu_dropout` applies ReLU and dropout in one autograd node that saves one
 ``bool`` mask (a quarter of a float tensor) instead of ReLU's output and a float
@@ -29,13 +29,19 @@ def _check(p: float) -> None:
 
 
 def _drop_mask(x: Tensor, p: float) -> tuple[Tensor, float]:
-    """A ``bool`` mask of the dropped values of ``x``, and the scale of the kept."""
-    dropped = round(p * _LEVELS)
+    """A ``bool`` mask of the dropped values of ``x``, and the scale of the kept.
+
+    8 random bits per value when ``p`` is a multiple of 1/256 (0.5, 0.25, ...: the
+    same distribution from half the bits), 16 otherwise.
+    """
+    exact8 = p * 256 == round(p * 256)
+    levels, lanes, dtype = (256, 8, torch.int8) if exact8 else (_LEVELS, 4, torch.int16)
+    dropped = round(p * levels)
     n = x.numel()
-    words = torch.empty((n + 3) // 4, dtype=torch.int64, device=x.device)
+    words = torch.empty((n + lanes - 1) // lanes, dtype=torch.int64, device=x.device)
     words.random_(-(2**63), 2**63 - 1)  # the whole range: every bit is uniform
-    bits = words.view(torch.int16)[:n].view(x.shape)
-    return bits < dropped - _LEVELS // 2, _LEVELS / (_LEVELS - dropped)
+    bits = words.view(dtype)[:n].view(x.shape)
+    return bits < dropped - levels // 2, levels / (levels - dropped)
 
 
 class _MaskScale(torch.autograd.Function):
