@@ -90,7 +90,9 @@ def spmm_sum(
         return X.new_zeros(A.num_rows, X.size(1))
     T = _torch_csr(A, w, work)
     Xw = X.to(work).contiguous()
-    if X.device.type == "cpu" and not _use_mkl(X.size(1)):
+    if X.device.type != "cpu":
+        res = torch.sparse.mm(T, Xw)  # cuSPARSE
+    elif not _use_mkl(X.size(1)):
         res = torch.sparse.mm(T, Xw, "sum")
     else:
         # addmm into an uninitialised buffer with beta=0: torch.sparse.mm would

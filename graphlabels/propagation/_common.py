@@ -289,7 +289,8 @@ def propagate(
         A, vals = restrict_rows(A, vals, drop)
     # Two buffers, used in turn: a fresh [N, C] output per step costs as much as a
     # third of the product on CPU (allocation, zeroing, a copy).
-    bufs = [torch.empty_like(y0, memory_format=torch.contiguous_format) for _ in "ab"]
+    fmt = torch.contiguous_format
+    bufs = [torch.empty_like(y0, memory_format=fmt) for _ in range(2)]
     for _ in range(num_layers):
         src = out.contiguous()
         out = bufs[0] if not _shares(bufs[0], src) else bufs[1]
