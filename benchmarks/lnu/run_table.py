@@ -157,7 +157,7 @@ def main() -> None:
         choices=("official", "project"),
         help="official: the official code's GCN (16 hidden, no input dropout); "
         "project: graphlabels' presets, as `graphlabels train` uses them (64 "
-        "hidden and input dropout; Coauthor CS: 128 hidden, weight decay 1e-3), "
+        "hidden and input dropout; Coauthor CS: 128 hidden), "
         "stored under the key DATASET/MODEL/project",
     )
     p.add_argument("--json", type=Path, default=Path("benchmarks/results/lnu.json"))

@@ -41,11 +41,10 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 #: accuracy are in ``benchmarks/results/grid_<dataset>_<model>.json``.
 DATASET_PRESETS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     # hidden {64, 128} x dropout {0.5, 0.8} x weight decay {5e-4, 1e-3}: best
-    # validation 91.44 (the default preset: 91.24)
-    ("gcn", "coauthor-cs"): {
-        "model": {"hidden_channels": 128},
-        "fit": {"weight_decay": 1e-3},
-    },
+    # validation 91.44 at hidden 128 (the default preset: 91.18); re-chosen after
+    # the models' dropout changed (the earlier grid had also picked weight decay
+    # 1e-3, now 91.33)
+    ("gcn", "coauthor-cs"): {"model": {"hidden_channels": 128}, "fit": {}},
 }
 
 
