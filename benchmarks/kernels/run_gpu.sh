@@ -4,6 +4,10 @@
 #     bash benchmarks/kernels/run_gpu.sh
 # Results go to $OUT when it is set (the device tool collects it), else to
 # benchmarks/results/. Nothing is installed; the repository is put on PYTHONPATH.
+# STAGES picks what runs (default "tests spmm layers"); the optional stages are
+# "propagation" (LP and C&S, bench_propagation.py) and "profile" (profile_gpu.py:
+# the GAT and GCN layers' kernels by GPU time), e.g.
+#     STAGES="tests propagation profile" bash benchmarks/kernels/run_gpu.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -14,23 +18,40 @@ PY="${PYTHON:-$(command -v python || command -v python3)}"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$DEST/kernels_gpu_device.txt"
 "$PY" -c "import torch, triton; print('torch', torch.__version__, 'triton', triton.__version__)" | tee -a "$DEST/kernels_gpu_device.txt"
 
+STAGES=" ${STAGES:-tests spmm layers} "
+has() { [[ "$STAGES" == *" $1 "* ]]; }
 status=0
 # 1. correctness: every Triton test (on CUDA tensors) and the gpu-marked tests
 #    (without pytest on the machine: a standalone check of every kernel)
 #    Autotuning is off in tests (values, not speed): each shape compiles once.
-if "$PY" -c "import pytest" 2>/dev/null; then
+if ! has tests; then
+    :
+elif "$PY" -c "import pytest" 2>/dev/null; then
     GRAPHLABELS_TRITON_AUTOTUNE=0 timeout 80 "$PY" -m pytest -q -p no:cacheprovider \
         tests/ops/_triton tests/ops/test__backend.py \
         tests/nonuniformity/test_score.py 2>&1 \
         | tail -n 40 | tee "$DEST/kernels_gpu_tests.txt" || status=1
+    # the other gpu-marked tests: dropout, SpMM into a buffer, propagation on CUDA
+    GRAPHLABELS_TRITON_AUTOTUNE=0 timeout 80 "$PY" -m pytest -q -p no:cacheprovider \
+        -m gpu tests/nn/test_dropout.py tests/ops/test_spmm.py tests/propagation/test_common.py 2>&1 \
+        | tail -n 20 | tee -a "$DEST/kernels_gpu_tests.txt" || status=1
 else
     timeout 100 "$PY" benchmarks/kernels/check_gpu.py 2>&1 \
         | tee "$DEST/kernels_gpu_tests.txt" || status=1
 fi
 
 # 2. benchmarks (products size: 2,449,029 nodes / 61,859,140 edges)
-timeout 120 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
-    --json "$DEST/kernels_gpu_spmm.json" 2>&1 | tail -n 80 | tee "$DEST/kernels_gpu_spmm.txt" || status=1
-timeout 90 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
-    --json "$DEST/kernels_gpu_layers.json" 2>&1 | tail -n 60 | tee "$DEST/kernels_gpu_layers.txt" || status=1
+has spmm && { timeout 120 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
+    --json "$DEST/kernels_gpu_spmm.json" 2>&1 | tail -n 80 | tee "$DEST/kernels_gpu_spmm.txt" || status=1; }
+has layers && { timeout 90 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
+    --json "$DEST/kernels_gpu_layers.json" 2>&1 | tail -n 60 | tee "$DEST/kernels_gpu_layers.txt" || status=1; }
+# 3. optional: propagation on both graph sizes (one timed run per process), and
+#    the layers' kernel profile
+has propagation && for g in products arxiv; do
+    timeout 150 "$PY" benchmarks/propagation/bench_propagation.py --device cuda \
+        --repeats 1 --graphs "$g" --json "$DEST/propagation_gpu_$g.json" 2>&1 \
+        | tail -n 30 || status=1
+done
+has profile && { timeout 60 "$PY" benchmarks/kernels/profile_gpu.py 2>&1 \
+    | tee "$DEST/kernels_gpu_profile.txt" || status=1; }
 exit $status

@@ -173,3 +173,24 @@ def test_out_buffer_bad_uses_have_clear_errors():
             spmm(A, X, out=torch.empty(3, 7).t())
         with pytest.raises(ValueError, match="shares memory with X"):
             spmm(A, X, out=X)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("backend", ["cpu", "triton", "auto"])
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+@pytest.mark.parametrize("F", [16, 47, 128])
+def test_out_buffer_on_cuda(backend, reduce, F):
+    from graphlabels.data.synthetic import power_law_graph
+
+    n = 5_000
+    A = CSR.from_edge_index(power_law_graph(n, 60_000, seed=3), n).to("cuda")
+    X = torch.randn(n, F, device="cuda")
+    w = torch.rand(A.nnz, device="cuda")
+    out = torch.full((n, F), float("nan"), device="cuda")
+    with use_backend(backend), torch.no_grad():
+        got = spmm(A, X, reduce, w, out=out)
+        again = spmm(A, X, reduce, w)
+    assert got is out
+    ref = dense_spmm(A.to("cpu"), X.cpu().double(), reduce, w.cpu().double())
+    torch.testing.assert_close(out.cpu().double(), ref, atol=1e-4, rtol=1e-5)
+    torch.testing.assert_close(out, again, atol=1e-5, rtol=1e-5)

@@ -90,3 +90,30 @@ def test_propagate_any_post_step_result_and_input_kept(random_graph, dense, post
         ref = (0.7 * Ad @ ref + 0.3 * y0.double()) * 0.5
     torch.testing.assert_close(out.double(), ref, atol=1e-5, rtol=1e-5)
     assert torch.equal(y0, before)  # the input is never a step buffer
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("backend", ["cpu", "triton"])
+def test_lp_and_cs_on_cuda_match_cpu(random_graph, backend):
+    from graphlabels.propagation import correct_and_smooth, label_propagation
+
+    ei, y, mask = random_graph
+    w = torch.rand(ei.size(1))
+    soft = torch.softmax(torch.randn(y.numel(), 4), 1)
+    lp = label_propagation(y, ei, mask, w, num_layers=20)
+    cs = correct_and_smooth(soft, y, mask, ei, w, num_smoothing_layers=20)
+    with ops.use_backend(backend):
+        lp_gpu = label_propagation(
+            y.cuda(), ei.cuda(), mask.cuda(), w.cuda(), num_layers=20
+        )
+        cs_gpu = correct_and_smooth(
+            soft.cuda(),
+            y.cuda(),
+            mask.cuda(),
+            ei.cuda(),
+            w.cuda(),
+            num_smoothing_layers=20,
+        )
+    assert lp_gpu.device.type == "cuda" and cs_gpu.device.type == "cuda"
+    torch.testing.assert_close(lp_gpu.cpu(), lp, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(cs_gpu.cpu(), cs, atol=1e-5, rtol=1e-5)
