@@ -64,6 +64,22 @@ def per_head(fn, *args):
         gat.MAX_HEADS_WIDTH = saved
 
 
+def two_pass(fn, *args):
+    """Run ``fn`` with the fused GAT's backward in two gather passes.
+
+    That is the backward before ``gat.STORE_DZ``: the target-logit gradient is
+    recomputed by a second pass over the rows.
+    """
+    from graphlabels.ops._triton import gat
+
+    saved = gat.STORE_DZ
+    gat.STORE_DZ = False
+    try:
+        return fn(*args)
+    finally:
+        gat.STORE_DZ = saved
+
+
 def torch_relu_dropout(x, p, training):
     """``F.dropout(F.relu(x))``, what PyG's models do between layers."""
     return F.dropout(F.relu(x), p, training)
@@ -151,12 +167,16 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
             fns["graphlabels(per-head kernel)"] = lambda m=ours, G=G: per_head(
                 step, m, x, A, G
             )
+            fns["graphlabels(two-pass backward)"] = lambda m=ours, G=G: two_pass(
+                step, m, x, A, G
+            )
         res = compare(fns, dev, reps)
-        if "graphlabels(per-head kernel)" in res:
-            emit(
-                out, res, op, "graphlabels(per-head kernel)",
-                ["PyG(adj_t CSR)"], F=width, **kw,
-            )  # fmt: skip
+        for variant in ("per-head kernel", "two-pass backward"):
+            if f"graphlabels({variant})" in res:
+                emit(
+                    out, res, op, f"graphlabels({variant})",
+                    ["PyG(adj_t CSR)"], F=width, **kw,
+                )  # fmt: skip
         res.update(
             compare(
                 {"PyG(edge_index)": lambda m=theirs, G=G: step(m, x, ei, G)}, dev, slow

@@ -137,29 +137,39 @@ def sweep_gat(S: Sweep, A: CSR, cfgs) -> None:
         "fwd": (rowptr, col, x, a_s, a_d, out, lse, H, C, 0.2),
         "bwd_dst": None,
         "bwd_src": None,
+        "bwd_src_dz": None,
     }
     kern = {
         "fwd": G._gat_fwd_heads_kernel,
         "bwd_dst": G._gat_bwd_dst_heads_kernel,
         "bwd_src": G._gat_bwd_src_heads_kernel,
+        "bwd_src_dz": G._gat_bwd_src_heads_kernel,
     }
+    extra = {"bwd_src": {"STORE_DZ": False}, "bwd_src_dz": {"STORE_DZ": True}}
     G._gat_fwd_heads_kernel[(n,)](*args["fwd"], BLOCK_E=16, **meta)
     if not S.cuda:  # check the fused forward once against the reference
         ref = _reference.gat_aggregate(B, x, a_s, a_d, 0.2)
         S.add(op="gat_check", max_err=(out - ref).abs().max().item())
     dot = (dout * out).sum(-1).contiguous()
     args["bwd_dst"] = (rowptr, col, x, a_s, a_d, lse, dout, dot, d_adst, H, C, 0.2)
-    args["bwd_src"] = (
-        trowptr, tcol, x, a_s, a_d, lse, dout, dot, dx, d_asrc, H, C, 0.2,
+    tperm = B.transpose_perm32()
+    dz = torch.empty(B.nnz, H, device=dev)
+    args["bwd_src"] = args["bwd_src_dz"] = (
+        trowptr, tcol, x, a_s, a_d, lse, dout, dot, dx, d_asrc, tperm, dz, H, C, 0.2,
     )  # fmt: skip
-    for name in ("fwd", "bwd_dst", "bwd_src"):
+    for name in ("fwd", "bwd_dst", "bwd_src", "bwd_src_dz"):
         for be, warps, stages in cfgs:
             if S.late():
                 return
 
             def run(name=name, be=be, warps=warps, stages=stages):
                 kern[name][(n,)](
-                    *args[name], BLOCK_E=be, num_warps=warps, num_stages=stages, **meta
+                    *args[name],
+                    BLOCK_E=be,
+                    num_warps=warps,
+                    num_stages=stages,
+                    **meta,
+                    **extra.get(name, {}),
                 )
 
             try:

@@ -250,6 +250,11 @@ class CSR:
         """``[nnz]``: for each position of ``t()``, the position in this CSR."""
         return self._cached("tperm", self._build_t)[1]
 
+    def transpose_perm32(self) -> Tensor:
+        """:meth:`transpose_perm` as int32 when it fits, else int64 (cached)."""
+        perm = self.transpose_perm()
+        return self._cached("tperm32", lambda: perm.int() if self.fits_int32 else perm)
+
     def _build_t(self) -> tuple[Tensor, Tensor, Tensor]:
         row = self.row()
         key = self.col * max(self.num_rows, 1) + row

@@ -45,6 +45,9 @@ def test_transpose_roundtrip_and_perm():
     assert torch.equal(Att.to_dense(), A.to_dense())
     assert torch.equal(Att.value, A.value)
     assert A.t() is At  # cached
+    p32 = A.transpose_perm32()
+    assert p32.dtype == torch.int32 and torch.equal(p32.long(), A.transpose_perm())
+    assert A.transpose_perm32() is p32  # cached
 
 
 def test_with_value_shares_structure_not_cache():

@@ -2,10 +2,12 @@
 
 Forward: one program per (target row, head) runs an online softmax over the row's
 edges (as in flash attention) and keeps only the row's log-sum-exp. Backward
-recomputes the attention weights from it: one kernel over the rows gives the
-target-logit gradient, one over the cached transpose gives the feature and
-source-logit gradients, with no atomics. Nothing of size ``E x H x F`` is ever
-stored; the only per-edge state is recomputed on the fly.
+recomputes the attention weights from it: one kernel over the cached transpose
+gives the feature and source-logit gradients, with no atomics. The target-logit
+gradient is a sum over each row of the per-edge score gradients: the all-heads
+variant writes those (``E x H`` floats) from the transpose pass and sums them
+row by row (see :data:`STORE_DZ`), the per-head variant recomputes them in a
+second gather pass over the rows. Nothing of size ``E x H x F`` is ever stored.
 """
 
 from __future__ import annotations
@@ -312,14 +314,22 @@ def _gat_bwd_src_heads_kernel(
     dot_ptr,
     dx_ptr,
     dasrc_ptr,
+    tperm_ptr,
+    dz_ptr,
     H,
     C,
     slope,
     BLOCK_E: tl.constexpr,
     BLOCK_H: tl.constexpr,
     BLOCK_C: tl.constexpr,
+    STORE_DZ: tl.constexpr,
 ):
-    """All heads of one source node j, over the transpose (no atomics)."""
+    """All heads of one source node j, over the transpose (no atomics).
+
+    With ``STORE_DZ`` it also writes each edge's score gradient ``dL/dz`` to
+    ``dz[e, h]`` at the edge's CSR position ``e = tperm[p]``, so that the target
+    logits' gradient is a contiguous row sum instead of a second gather pass.
+    """
     j = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
     offs_c = tl.arange(0, BLOCK_C)
@@ -350,10 +360,49 @@ def _gat_bwd_src_heads_kernel(
         ).to(tl.float32)
         dalpha = tl.sum(gt * xj[None, :, :], axis=2)
         ds = alpha * (dalpha - dot)
-        acc_a += tl.sum(tl.where(z > 0, ds, ds * slope), axis=0)
+        dz = tl.where(z > 0, ds, ds * slope)
+        acc_a += tl.sum(dz, axis=0)
         acc_x += tl.sum(alpha[:, :, None] * gt, axis=0)
+        if STORE_DZ:
+            eid = tl.load(tperm_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+            tl.store(dz_ptr + eid[:, None] * H + offs_h[None, :], dz, mask=m_eh)
     tl.store(dx_ptr + j * (H * C) + hc, acc_x.to(dx_ptr.dtype.element_ty), mask=mask_hc)
     tl.store(dasrc_ptr + j * H + offs_h, acc_a, mask=mask_h)
+
+
+@triton.jit
+def _row_sum_kernel(
+    rowptr_ptr, src_ptr, out_ptr, H, BLOCK_E: tl.constexpr, BLOCK_H: tl.constexpr
+):
+    """``out[i, :] = sum of src[e, :]`` over the entries ``e`` of CSR row ``i``."""
+    row = tl.program_id(0).to(tl.int64)
+    offs_h = tl.arange(0, BLOCK_H)
+    mask_h = offs_h < H
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    acc = tl.zeros([BLOCK_E, BLOCK_H], dtype=tl.float32)
+    for e0 in range(start, end, BLOCK_E):
+        offs_e = e0 + tl.arange(0, BLOCK_E)
+        m = (offs_e < end)[:, None] & mask_h[None, :]
+        acc += tl.load(
+            src_ptr + offs_e[:, None] * H + offs_h[None, :], mask=m, other=0.0
+        )
+    tl.store(out_ptr + row * H + offs_h, tl.sum(acc, axis=0), mask=mask_h)
+
+
+_ROW_SUM = Kernel(
+    _row_sum_kernel,
+    [
+        triton.Config({"BLOCK_E": e}, num_warps=w)
+        for e, w in [(32, 1), (64, 2), (16, 1)]
+    ],
+    key=["H"],
+)
+
+#: Backward of the all-heads variant: ``True`` takes the target logits' gradient
+#: from per-edge score gradients written by the transpose pass (one gather pass
+#: of the features instead of two); ``False`` runs the separate row pass.
+STORE_DZ = True
 
 
 def _cfgs(width: int) -> list:
@@ -451,22 +500,28 @@ class _FusedGAT(torch.autograd.Function):
         d_asrc = new(A.num_cols, H, dtype=torch.float32, device=x.device)
         if A.nnz and H:
             rowptr, col = A.indices32()
-            dst_k(
-                lambda m: (A.num_rows,) if heads else (A.num_rows, H),
-                rowptr,
-                col,
-                x,
-                a_src,
-                a_dst,
-                lse,
-                dout,
-                dot,
-                d_adst,
-                H,
-                C,
-                slope,
-                **meta,
-            )
+            store_dz = heads and STORE_DZ
+            if store_dz:
+                tperm = A.transpose_perm32()
+                dz = torch.empty(A.nnz, H, dtype=torch.float32, device=x.device)
+            else:
+                tperm = dz = rowptr  # unused
+                dst_k(
+                    lambda m: (A.num_rows,) if heads else (A.num_rows, H),
+                    rowptr,
+                    col,
+                    x,
+                    a_src,
+                    a_dst,
+                    lse,
+                    dout,
+                    dot,
+                    d_adst,
+                    H,
+                    C,
+                    slope,
+                    **meta,
+                )
             trowptr, tcol = A.t().indices32()
             src_k(
                 lambda m: (A.num_cols,) if heads else (A.num_cols, H),
@@ -480,11 +535,17 @@ class _FusedGAT(torch.autograd.Function):
                 dot,
                 dx,
                 d_asrc,
+                *((tperm, dz) if heads else ()),
                 H,
                 C,
                 slope,
                 **meta,
+                **({"STORE_DZ": store_dz} if heads else {}),
             )
+            if store_dz:
+                _ROW_SUM(
+                    lambda m: (A.num_rows,), rowptr, dz, d_adst, H, BLOCK_H=block_h
+                )
         grads = (dx, d_asrc.to(a_src.dtype), d_adst.to(a_dst.dtype))
         return (*grads, None, None, None)
 

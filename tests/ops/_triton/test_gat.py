@@ -24,6 +24,23 @@ def test_fused_gat_forward_backward(device, H, C, variant):
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.parametrize("store_dz", [True, False])
+def test_heads_backward_both_target_gradient_paths(device, store_dz, monkeypatch):
+    """Per-edge dL/dz written by the transpose pass, or a second row pass."""
+    monkeypatch.setattr(tgat, "STORE_DZ", store_dz)
+    A = add_self_loops(tiny_graph(device, hub=40))
+    x = torch.randn(A.num_cols, 4, 8, device=device, requires_grad=True)
+    a_s = torch.randn(A.num_cols, 4, device=device, requires_grad=True)
+    a_d = torch.randn(A.num_rows, 4, device=device, requires_grad=True)
+    out = tgat.gat_aggregate(A, x, a_s, a_d, 0.2, "heads")
+    ref = _reference.gat_aggregate(A, x, a_s, a_d, 0.2)
+    g = torch.randn_like(out)
+    got = torch.autograd.grad(out, (x, a_s, a_d), g)
+    want = torch.autograd.grad(ref, (x, a_s, a_d), g)
+    for a, b in zip(got, want, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+
+
 def test_public_gat_aggregate_uses_fused_kernel(device, monkeypatch):
     A = add_self_loops(tiny_graph(device))
     x = torch.randn(A.num_cols, 2, 3, device=device)
