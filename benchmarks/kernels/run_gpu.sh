@@ -43,7 +43,7 @@ fi
 # 2. benchmarks (products size: 2,449,029 nodes / 61,859,140 edges)
 has spmm && { timeout 120 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
     --json "$DEST/kernels_gpu_spmm.json" 2>&1 | tail -n 80 | tee "$DEST/kernels_gpu_spmm.txt" || status=1; }
-has layers && { timeout 90 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
+has layers && { timeout 120 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
     --json "$DEST/kernels_gpu_layers.json" 2>&1 | tail -n 60 | tee "$DEST/kernels_gpu_layers.txt" || status=1; }
 # 3. optional: propagation on both graph sizes (one timed run per process), and
 #    the layers' kernel profile
