@@ -80,6 +80,18 @@ def two_pass(fn, *args):
         gat.STORE_DZ = saved
 
 
+def dz_scattered(fn, *args):
+    """Run ``fn`` with the fused GAT's ``dL/dz`` stored at CSR positions."""
+    from graphlabels.ops._triton import gat
+
+    saved = gat.DZ_ORDER
+    gat.DZ_ORDER = "csr"
+    try:
+        return fn(*args)
+    finally:
+        gat.DZ_ORDER = saved
+
+
 def torch_relu_dropout(x, p, training):
     """``F.dropout(F.relu(x))``, what PyG's models do between layers."""
     return F.dropout(F.relu(x), p, training)
@@ -170,8 +182,11 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
             fns["graphlabels(two-pass backward)"] = lambda m=ours, G=G: two_pass(
                 step, m, x, A, G
             )
+            fns["graphlabels(dz scattered)"] = lambda m=ours, G=G: dz_scattered(
+                step, m, x, A, G
+            )
         res = compare(fns, dev, reps)
-        for variant in ("per-head kernel", "two-pass backward"):
+        for variant in ("per-head kernel", "two-pass backward", "dz scattered"):
             if f"graphlabels({variant})" in res:
                 emit(
                     out, res, op, f"graphlabels({variant})",

@@ -145,7 +145,10 @@ def sweep_gat(S: Sweep, A: CSR, cfgs) -> None:
         "bwd_src": G._gat_bwd_src_heads_kernel,
         "bwd_src_dz": G._gat_bwd_src_heads_kernel,
     }
-    extra = {"bwd_src": {"STORE_DZ": False}, "bwd_src_dz": {"STORE_DZ": True}}
+    extra = {
+        "bwd_src": {"STORE_DZ": False, "DZ_SCATTER": False},
+        "bwd_src_dz": {"STORE_DZ": True, "DZ_SCATTER": False},
+    }
     G._gat_fwd_heads_kernel[(n,)](*args["fwd"], BLOCK_E=16, **meta)
     if not S.cuda:  # check the fused forward once against the reference
         ref = _reference.gat_aggregate(B, x, a_s, a_d, 0.2)

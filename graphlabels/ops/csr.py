@@ -255,6 +255,20 @@ class CSR:
         perm = self.transpose_perm()
         return self._cached("tperm32", lambda: perm.int() if self.fits_int32 else perm)
 
+    def transpose_position32(self) -> Tensor:
+        """``[nnz]``: for each entry of this CSR, its position in :meth:`t`.
+
+        The inverse of :meth:`transpose_perm`, as int32 when it fits (cached).
+        """
+
+        def make() -> Tensor:
+            perm = self.transpose_perm()
+            pos = torch.empty_like(perm)
+            pos[perm] = torch.arange(self.nnz, device=self.device)
+            return pos.int() if self.fits_int32 else pos
+
+        return self._cached("tpos32", make)
+
     def _build_t(self) -> tuple[Tensor, Tensor, Tensor]:
         row = self.row()
         key = self.col * max(self.num_rows, 1) + row

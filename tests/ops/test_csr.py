@@ -48,6 +48,9 @@ def test_transpose_roundtrip_and_perm():
     p32 = A.transpose_perm32()
     assert p32.dtype == torch.int32 and torch.equal(p32.long(), A.transpose_perm())
     assert A.transpose_perm32() is p32  # cached
+    pos = A.transpose_position32()
+    assert pos.dtype == torch.int32
+    assert torch.equal(A.transpose_perm()[pos.long()], torch.arange(A.nnz))
 
 
 def test_with_value_shares_structure_not_cache():

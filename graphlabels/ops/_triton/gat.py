@@ -323,12 +323,14 @@ def _gat_bwd_src_heads_kernel(
     BLOCK_H: tl.constexpr,
     BLOCK_C: tl.constexpr,
     STORE_DZ: tl.constexpr,
+    DZ_SCATTER: tl.constexpr,
 ):
     """All heads of one source node j, over the transpose (no atomics).
 
-    With ``STORE_DZ`` it also writes each edge's score gradient ``dL/dz`` to
-    ``dz[e, h]`` at the edge's CSR position ``e = tperm[p]``, so that the target
-    logits' gradient is a contiguous row sum instead of a second gather pass.
+    With ``STORE_DZ`` it also writes each edge's score gradient ``dL/dz``, so that
+    the target logits' gradient becomes a row sum instead of a second gather
+    pass: at the edge's transpose position ``p`` (coalesced), or with
+    ``DZ_SCATTER`` at its CSR position ``tperm[p]``.
     """
     j = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
@@ -364,7 +366,10 @@ def _gat_bwd_src_heads_kernel(
         acc_a += tl.sum(dz, axis=0)
         acc_x += tl.sum(alpha[:, :, None] * gt, axis=0)
         if STORE_DZ:
-            eid = tl.load(tperm_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+            if DZ_SCATTER:
+                eid = tl.load(tperm_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+            else:
+                eid = offs_e
             tl.store(dz_ptr + eid[:, None] * H + offs_h[None, :], dz, mask=m_eh)
     tl.store(dx_ptr + j * (H * C) + hc, acc_x.to(dx_ptr.dtype.element_ty), mask=mask_hc)
     tl.store(dasrc_ptr + j * H + offs_h, acc_a, mask=mask_h)
@@ -372,9 +377,19 @@ def _gat_bwd_src_heads_kernel(
 
 @triton.jit
 def _row_sum_kernel(
-    rowptr_ptr, src_ptr, out_ptr, H, BLOCK_E: tl.constexpr, BLOCK_H: tl.constexpr
+    rowptr_ptr,
+    pos_ptr,
+    src_ptr,
+    out_ptr,
+    H,
+    BLOCK_E: tl.constexpr,
+    BLOCK_H: tl.constexpr,
+    GATHER: tl.constexpr,
 ):
-    """``out[i, :] = sum of src[e, :]`` over the entries ``e`` of CSR row ``i``."""
+    """``out[i, :] = sum of src[e, :]`` over the entries ``e`` of CSR row ``i``.
+
+    With ``GATHER`` the entries are read at ``src[pos[e], :]`` instead.
+    """
     row = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
     mask_h = offs_h < H
@@ -383,10 +398,13 @@ def _row_sum_kernel(
     acc = tl.zeros([BLOCK_E, BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
         offs_e = e0 + tl.arange(0, BLOCK_E)
-        m = (offs_e < end)[:, None] & mask_h[None, :]
-        acc += tl.load(
-            src_ptr + offs_e[:, None] * H + offs_h[None, :], mask=m, other=0.0
-        )
+        mask_e = offs_e < end
+        if GATHER:
+            at = tl.load(pos_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        else:
+            at = offs_e
+        m = mask_e[:, None] & mask_h[None, :]
+        acc += tl.load(src_ptr + at[:, None] * H + offs_h[None, :], mask=m, other=0.0)
     tl.store(out_ptr + row * H + offs_h, tl.sum(acc, axis=0), mask=mask_h)
 
 
@@ -403,6 +421,10 @@ _ROW_SUM = Kernel(
 #: from per-edge score gradients written by the transpose pass (one gather pass
 #: of the features instead of two); ``False`` runs the separate row pass.
 STORE_DZ = True
+#: Where those gradients go: ``"transpose"`` (coalesced stores, gathered back by
+#: the row sum through each entry's transpose position) or ``"csr"`` (scattered
+#: stores at each entry's CSR position, summed contiguously).
+DZ_ORDER = "transpose"
 
 
 def _cfgs(width: int) -> list:
@@ -501,8 +523,9 @@ class _FusedGAT(torch.autograd.Function):
         if A.nnz and H:
             rowptr, col = A.indices32()
             store_dz = heads and STORE_DZ
+            scatter = DZ_ORDER == "csr"
             if store_dz:
-                tperm = A.transpose_perm32()
+                tperm = A.transpose_perm32() if scatter else rowptr  # unused
                 dz = torch.empty(A.nnz, H, dtype=torch.float32, device=x.device)
             else:
                 tperm = dz = rowptr  # unused
@@ -540,11 +563,19 @@ class _FusedGAT(torch.autograd.Function):
                 C,
                 slope,
                 **meta,
-                **({"STORE_DZ": store_dz} if heads else {}),
+                **({"STORE_DZ": store_dz, "DZ_SCATTER": scatter} if heads else {}),
             )
             if store_dz:
+                pos = rowptr if scatter else A.transpose_position32()
                 _ROW_SUM(
-                    lambda m: (A.num_rows,), rowptr, dz, d_adst, H, BLOCK_H=block_h
+                    lambda m: (A.num_rows,),
+                    rowptr,
+                    pos,
+                    dz,
+                    d_adst,
+                    H,
+                    BLOCK_H=block_h,
+                    GATHER=not scatter,
                 )
         grads = (dx, d_asrc.to(a_src.dtype), d_adst.to(a_dst.dtype))
         return (*grads, None, None, None)

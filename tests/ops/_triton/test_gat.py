@@ -24,10 +24,13 @@ def test_fused_gat_forward_backward(device, H, C, variant):
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.parametrize("store_dz", [True, False])
-def test_heads_backward_both_target_gradient_paths(device, store_dz, monkeypatch):
-    """Per-edge dL/dz written by the transpose pass, or a second row pass."""
+@pytest.mark.parametrize(
+    "store_dz, order", [(True, "transpose"), (True, "csr"), (False, "transpose")]
+)
+def test_heads_backward_all_target_gradient_paths(device, store_dz, order, monkeypatch):
+    """Per-edge dL/dz written by the transpose pass (in either order), or a row pass."""
     monkeypatch.setattr(tgat, "STORE_DZ", store_dz)
+    monkeypatch.setattr(tgat, "DZ_ORDER", order)
     A = add_self_loops(tiny_graph(device, hub=40))
     x = torch.randn(A.num_cols, 4, 8, device=device, requires_grad=True)
     a_s = torch.randn(A.num_cols, 4, device=device, requires_grad=True)
