@@ -52,44 +52,26 @@ def step(layer, x, adj, G):
     x.grad = None
 
 
-def per_head(fn, *args):
-    """Run ``fn`` with the fused GAT forced to its one-program-per-head kernels."""
+#: Older or alternative paths of the fused GAT, benchmarked beside the default:
+#: name -> the ``graphlabels.ops._triton.gat`` setting that selects it.
+GAT_VARIANTS = {
+    "per-head kernel": ("MAX_HEADS_WIDTH", 0),  # one program per (row, head)
+    "two-pass backward": ("STORE_DZ", False),  # target-logit gradient: row pass
+    "dz scattered": ("DZ_ORDER", "csr"),  # dL/dz stored at CSR positions
+}
+
+
+def gat_variant(variant, fn, *args):
+    """Run ``fn`` with the fused GAT switched to ``GAT_VARIANTS[variant]``."""
     from graphlabels.ops._triton import gat
 
-    saved = gat.MAX_HEADS_WIDTH
-    gat.MAX_HEADS_WIDTH = 0
+    name, value = GAT_VARIANTS[variant]
+    saved = getattr(gat, name)
+    setattr(gat, name, value)
     try:
         return fn(*args)
     finally:
-        gat.MAX_HEADS_WIDTH = saved
-
-
-def two_pass(fn, *args):
-    """Run ``fn`` with the fused GAT's backward in two gather passes.
-
-    That is the backward before ``gat.STORE_DZ``: the target-logit gradient is
-    recomputed by a second pass over the rows.
-    """
-    from graphlabels.ops._triton import gat
-
-    saved = gat.STORE_DZ
-    gat.STORE_DZ = False
-    try:
-        return fn(*args)
-    finally:
-        gat.STORE_DZ = saved
-
-
-def dz_scattered(fn, *args):
-    """Run ``fn`` with the fused GAT's ``dL/dz`` stored at CSR positions."""
-    from graphlabels.ops._triton import gat
-
-    saved = gat.DZ_ORDER
-    gat.DZ_ORDER = "csr"
-    try:
-        return fn(*args)
-    finally:
-        gat.DZ_ORDER = saved
+        setattr(gat, name, saved)
 
 
 def torch_relu_dropout(x, p, training):
@@ -176,17 +158,12 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
             "PyG(adj_t CSR)": lambda m=theirs, G=G: step(m, x, adj_t, G),
         }
         if dev.type == "cuda" and op == "gat_layer_fwd_bwd":
-            fns["graphlabels(per-head kernel)"] = lambda m=ours, G=G: per_head(
-                step, m, x, A, G
-            )
-            fns["graphlabels(two-pass backward)"] = lambda m=ours, G=G: two_pass(
-                step, m, x, A, G
-            )
-            fns["graphlabels(dz scattered)"] = lambda m=ours, G=G: dz_scattered(
-                step, m, x, A, G
-            )
+            for v in GAT_VARIANTS:
+                fns[f"graphlabels({v})"] = lambda m=ours, G=G, v=v: gat_variant(
+                    v, step, m, x, A, G
+                )
         res = compare(fns, dev, reps)
-        for variant in ("per-head kernel", "two-pass backward", "dz scattered"):
+        for variant in GAT_VARIANTS:
             if f"graphlabels({variant})" in res:
                 emit(
                     out, res, op, f"graphlabels({variant})",
