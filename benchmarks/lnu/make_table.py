@@ -50,18 +50,19 @@ def main() -> None:
         print("| " + " | ".join(cells) + " |")
     print()
     print(
-        "| dataset | AUROC(w → correct) | base test acc per score decile, low → high "
-        "| claim holds (runs) | homophily: low-w 30% / graph |"
+        "| dataset | base model | AUROC(w → correct) | base test acc per score decile, "
+        "low → high | claim holds (runs) | homophily: low-w 30% / graph |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for rec in res.values():
         d = rec["diagnostics"]
         dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
         hl = d.get("homophily_low_mean", d.get("run0", {}).get("homophily_low"))
         hg = d.get("homophily_graph", d.get("run0", {}).get("homophily_graph"))
-        name = rec["dataset"] + (" (project)" if rec.get("recipe") == "project" else "")
+        model = rec["model"] + (" (project)" if rec.get("recipe") == "project" else "")
         print(
-            f"| {name} | {d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
+            f"| {rec['dataset']} | {model} | "
+            f"{d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
             f"{dec} | {d['claim_holds_runs']}/{rec['runs']} | {hl:.3f} / {hg:.3f} |"
         )
 
