@@ -45,6 +45,12 @@ DATASET_PRESETS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     # the models' dropout changed (the earlier grid had also picked weight decay
     # 1e-3, now 91.33)
     ("gcn", "coauthor-cs"): {"model": {"hidden_channels": 128}, "fit": {}},
+    # the same grid: best validation 93.75 at hidden 128, dropout 0.8, weight decay
+    # 1e-3 (the default preset: 93.42; all eight settings lie within 93.29-93.75)
+    ("gcn", "amazon-photo"): {
+        "model": {"hidden_channels": 128, "dropout": 0.8},
+        "fit": {"weight_decay": 1e-3},
+    },
 }
 
 

@@ -23,6 +23,9 @@ def test_dataset_preset_changes_only_its_keys(monkeypatch):
     assert fit_kw["weight_decay"] == PRESETS["sage"]["fit"]["weight_decay"]
     assert preset("gcn", "cora") == preset("gcn")
     assert preset("gat", "coauthor-cs") == preset("gat")
+    model_kw, fit_kw = preset("gcn", "amazon-photo")
+    assert (model_kw["hidden_channels"], model_kw["dropout"]) == (128, 0.8)
+    assert fit_kw == {**PRESETS["gcn"]["fit"], "weight_decay": 1e-3}
     assert all(model in PRESETS for model, _ in DATASET_PRESETS)
 
 
