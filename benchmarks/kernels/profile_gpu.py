@@ -5,8 +5,8 @@
 For each layer (graphlabels' GATConv 8 x 16 and GCNConv 128 -> 128, the
 ``bench_layers.py`` set-up) it runs warm-up steps, then profiles ``--steps`` steps
 with ``torch.profiler`` and prints the ops and CUDA kernels sorted by their own GPU
-time (``self_device_time_total``), with the
-mean step time from CUDA events. Use it to see which part of a layer to fuse.
+time (``self_device_time_total``), with the mean step time from CUDA events. Use it
+to see which part of a layer to fuse.
 """
 
 from __future__ import annotations
