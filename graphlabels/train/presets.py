@@ -1,7 +1,8 @@
 """Default hyperparameters per base model, from the papers' public-split recipes.
 
 GCN: Kipf & Welling (2017); GAT: Veličković et al. (2018); APPNP: Gasteiger et al.
-(2019); SAGE and MLP use GCN's optimiser settings. Each preset splits into keyword
+(2019), with PyG's citation-benchmark weight decay; SAGE and MLP use GCN's optimiser
+settings. Each preset splits into keyword
 arguments for the model and for :func:`graphlabels.train.fit`.
 """
 
@@ -26,7 +27,10 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "appnp": {
         "model": {"hidden_channels": 64, "K": 10, "alpha": 0.1, "dropout": 0.5},
-        "fit": {"lr": 0.01, "weight_decay": 5e-3, "epochs": 300, "patience": 100},
+        # weight decay 5e-4 on every parameter, as PyG's citation benchmark: the
+        # paper's 5e-3 applies to the first layer only, and on all parameters it
+        # stalls training (Cora 57.7, CiteSeer 39.0 on validation and test)
+        "fit": {"lr": 0.01, "weight_decay": 5e-4, "epochs": 300, "patience": 100},
     },
     "mlp": {
         "model": {"hidden_channels": 64, "dropout": 0.5},
