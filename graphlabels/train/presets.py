@@ -2,8 +2,8 @@
 
 GCN: Kipf & Welling (2017); GAT: Veličković et al. (2018); APPNP: Gasteiger et al.
 (2019), with PyG's citation-benchmark weight decay; SAGE and MLP use GCN's optimiser
-settings. Each preset splits into keyword
-arguments for the model and for :func:`graphlabels.train.fit`.
+settings. Each preset splits into keyword arguments for the model and for
+:func:`graphlabels.train.fit`.
 """
 
 from __future__ import annotations
