@@ -238,13 +238,13 @@ class CSR:
 
     def indices32(self) -> tuple[Tensor, Tensor]:
         """``(rowptr, col)`` as int32 when they fit, else int64 (cached)."""
+        return self._cached(
+            "idx32", lambda: (self._narrow(self.rowptr), self._narrow(self.col))
+        )
 
-        def make() -> tuple[Tensor, Tensor]:
-            if self.fits_int32:
-                return self.rowptr.int(), self.col.int()
-            return self.rowptr, self.col
-
-        return self._cached("idx32", make)
+    def _narrow(self, index: Tensor) -> Tensor:
+        """``index`` as int32 when this matrix's indices fit, else unchanged."""
+        return index.int() if self.fits_int32 else index
 
     def transpose_perm(self) -> Tensor:
         """``[nnz]``: for each position of ``t()``, the position in this CSR."""
@@ -252,8 +252,7 @@ class CSR:
 
     def transpose_perm32(self) -> Tensor:
         """:meth:`transpose_perm` as int32 when it fits, else int64 (cached)."""
-        perm = self.transpose_perm()
-        return self._cached("tperm32", lambda: perm.int() if self.fits_int32 else perm)
+        return self._cached("tperm32", lambda: self._narrow(self.transpose_perm()))
 
     def transpose_position32(self) -> Tensor:
         """``[nnz]``: for each entry of this CSR, its position in :meth:`t`.
@@ -265,7 +264,7 @@ class CSR:
             perm = self.transpose_perm()
             pos = torch.empty_like(perm)
             pos[perm] = torch.arange(self.nnz, device=self.device)
-            return pos.int() if self.fits_int32 else pos
+            return self._narrow(pos)
 
         return self._cached("tpos32", make)
 

@@ -524,11 +524,12 @@ class _FusedGAT(torch.autograd.Function):
             rowptr, col = A.indices32()
             store_dz = heads and STORE_DZ
             scatter = DZ_ORDER == "csr"
+            tperm = dz = rowptr  # placeholders for the pointers a variant ignores
             if store_dz:
-                tperm = A.transpose_perm32() if scatter else rowptr  # unused
                 dz = torch.empty(A.nnz, H, dtype=torch.float32, device=x.device)
+                if scatter:
+                    tperm = A.transpose_perm32()
             else:
-                tperm = dz = rowptr  # unused
                 dst_k(
                     lambda m: (A.num_rows,) if heads else (A.num_rows, H),
                     rowptr,
