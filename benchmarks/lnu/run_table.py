@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,7 @@ def settings(
 
 
 def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
-    graph = undirected(load(DATASETS[name], root=args.root))
+    graph = undirected(load(DATASETS[name], root=args.root)).to(args.device)
     mk, fk = settings(model, args.epochs, args.patience, args.recipe, DATASETS[name])
     print(f"== {name} / {model}: {graph} {mk} {fk}", flush=True)
     start = time.perf_counter()
@@ -134,6 +135,7 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
         },
         "seconds": round(seconds, 1),
         "torch_threads": torch.get_num_threads(),
+        "device": str(args.device),
     }
 
 
@@ -150,6 +152,7 @@ def main() -> None:
     p.add_argument("--patience", type=int, default=None)
     p.add_argument("--root", default=None)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
     p.add_argument("--progress", action="store_true")
     p.add_argument(
         "--recipe",
@@ -171,6 +174,7 @@ def main() -> None:
             rec = run_one(name, model, args)
             key = f"{name}/{model}" + ("/project" if args.recipe == "project" else "")
             rec["recipe"] = args.recipe
+            rec["command"] = " ".join(["python", *sys.argv])
             table["results"][key] = rec
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(table, indent=1) + "\n")
