@@ -31,9 +31,11 @@ elif "$PY" -c "import pytest" 2>/dev/null; then
         tests/ops/_triton tests/ops/test__backend.py \
         tests/nonuniformity/test_score.py 2>&1 \
         | tail -n 40 | tee "$DEST/kernels_gpu_tests.txt" || status=1
-    # the other gpu-marked tests: dropout, SpMM into a buffer, propagation on CUDA
+    # the other gpu-marked tests: dropout, SpMM into a buffer, propagation and the
+    # LNU wrapper on CUDA
     GRAPHLABELS_TRITON_AUTOTUNE=0 timeout 80 "$PY" -m pytest -q -p no:cacheprovider \
-        -m gpu tests/nn/test_dropout.py tests/ops/test_spmm.py tests/propagation/test_common.py 2>&1 \
+        -m gpu tests/nn/test_dropout.py tests/ops/test_spmm.py tests/propagation/test_common.py \
+        tests/nonuniformity/test_wrapper.py 2>&1 \
         | tail -n 20 | tee -a "$DEST/kernels_gpu_tests.txt" || status=1
 else
     timeout 100 "$PY" benchmarks/kernels/check_gpu.py 2>&1 \

@@ -217,3 +217,19 @@ def test_needs_val_mask_and_fit_first():
         lnu(graph)
     with pytest.raises(ValueError, match="val_mask"):
         lnu.fit(graph.replace(val_mask=None))
+
+
+@pytest.mark.gpu
+def test_cuda_graph_runs_on_cuda():
+    graph = _graph(seed=3).to("cuda")
+    eta1, eta2, eta3 = (0.3,), (0.5,), (0.5,)
+
+    def make(seed):
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    lnu = LabelNonUniformity(make, runs=2, eta1=eta1, eta2=eta2, eta3=eta3, **FAST)
+    lnu.fit(graph)
+    _check_result(lnu.result_, graph, eta1, eta2, eta3)
+    assert next(lnu.models_[0].parameters()).is_cuda
+    assert all(m.is_cuda and (~m).any() for m in lnu.drop_masks_)
+    assert lnu(graph).is_cuda
