@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -53,6 +54,11 @@ DATASETS = {
 
 def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in text.split(","))
+
+
+def _finite_mean(values: list[float]) -> float | None:
+    finite = [v for v in values if math.isfinite(v)]
+    return round(sum(finite) / len(finite), 4) if finite else None
 
 
 def settings(
@@ -129,9 +135,9 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
             "auroc_std": round(mean_std([d.auroc for d in diags])[1], 4),
             "claim_holds_runs": sum(d.claim_holds for d in diags),
             "homophily_graph": round(diags[0].homophily_graph, 4),
-            "homophily_low_mean": round(
-                mean_std([d.homophily_low for d in diags])[0], 4
-            ),
+            # undefined (nan) in a run whose low-score set induces no edge
+            "homophily_low_mean": _finite_mean([d.homophily_low for d in diags]),
+            "homophily_low_runs": sum(math.isfinite(d.homophily_low) for d in diags),
         },
         "seconds": round(seconds, 1),
         "torch_threads": torch.get_num_threads(),
