@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-from graphlabels.cli.lnu import LNU_PRESETS, make_factory, undirected
+from graphlabels.cli.lnu import CANDIDATES, LNU_PRESETS, make_factory, undirected
 from graphlabels.data import load
 from graphlabels.nonuniformity import lnu_diagnostics
 from graphlabels.nonuniformity.wrapper import (
@@ -95,6 +95,7 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
         eta2=args.eta2,
         eta3=args.eta3,
         score_from=args.score_from,
+        exclude_val=args.candidates == "exclude-val",
         progress=args.progress,
         **fk,
     )
@@ -121,6 +122,7 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
             "eta3": list(args.eta3),
         },
         "score_from": args.score_from,
+        "candidates": args.candidates,
         "variants": out["variants"],
         "chosen": out["chosen"],
         "best_variant": res.best_variant,
@@ -169,6 +171,15 @@ def main() -> None:
         "hidden and input dropout; Coauthor CS: 128 hidden), "
         "stored under the key DATASET/MODEL/project",
     )
+    p.add_argument(
+        "--candidates",
+        default="exclude-val",
+        choices=CANDIDATES,
+        help="Algorithm 1's candidates: every non-training node but the validation "
+        "nodes (default), or every non-training node, so that validation nodes are "
+        "pseudo-labelled like test nodes; rows with include-val are stored under "
+        "the key DATASET/MODEL[/project]/include-val",
+    )
     p.add_argument("--json", type=Path, default=Path("benchmarks/results/lnu.json"))
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -179,6 +190,7 @@ def main() -> None:
         for name in args.datasets.split(","):
             rec = run_one(name, model, args)
             key = f"{name}/{model}" + ("/project" if args.recipe == "project" else "")
+            key += "/include-val" if args.candidates == "include-val" else ""
             rec["recipe"] = args.recipe
             rec["command"] = " ".join(["python", *sys.argv])
             table["results"][key] = rec

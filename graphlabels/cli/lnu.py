@@ -33,6 +33,10 @@ LNU_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+#: ``--candidates``: Algorithm 1 leaves validation nodes out, or lets them in.
+CANDIDATES = ("exclude-val", "include-val")
+
+
 def _floats(text: str) -> tuple[float, ...]:
     try:
         vals = tuple(float(v) for v in text.split(",") if v.strip())
@@ -92,6 +96,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="score with the logits averaged over the base runs (default; on "
         "multi-split data only runs of the same split are averaged) or with each "
         "run's own logits (the official code)",
+    )
+    p.add_argument(
+        "--candidates",
+        choices=CANDIDATES,
+        default="exclude-val",
+        help="Algorithm 1's candidates: every non-training node except the "
+        "validation nodes (default), or every non-training node (include-val), so "
+        "that validation nodes are pseudo-labelled like test nodes and validation "
+        "accuracy measures what test accuracy measures",
     )
     p.add_argument("--forest", choices=("bfs", "random"), default="bfs")
     p.add_argument(
@@ -187,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
         eta3=args.eta3,
         variants=variants,
         score_from=args.score_from,
+        exclude_val=args.candidates == "exclude-val",
         forest=args.forest,
         progress=not args.quiet,
         **fit_kw,
@@ -243,6 +257,7 @@ def run(args: argparse.Namespace) -> int:
             "eta3": list(args.eta3),
         },
         "score_from": args.score_from,
+        "candidates": args.candidates,
         "variants": out["variants"],
         "chosen": out["chosen"],
         "best_variant": out["best_variant"],

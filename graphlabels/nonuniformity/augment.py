@@ -69,8 +69,9 @@ def enhance_train_set(
 
     Candidates :math:`V_c` are ``candidate_mask`` if given, otherwise every node
     that is in neither ``train_mask`` nor ``val_mask`` (validation nodes stay out
-    so that model selection on them remains clean; the official code uses test
-    nodes). Ties in the score are broken by node id.
+    of training; the official code uses test nodes). ``candidate_mask=~train_mask``
+    treats validation nodes like test nodes instead (the wrapper's
+    ``exclude_val=False``). Ties in the score are broken by node id.
 
     Only ``y[train_mask]`` is read. The returned labels are ``-1`` outside the new
     training set, so no held-out label can reach a loss by accident.

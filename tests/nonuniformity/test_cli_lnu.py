@@ -58,6 +58,7 @@ def test_lnu_command_writes_json_and_plot(tmp_path, data_root, capsys):
     assert rec["chosen"]["augment"]["eta3"] in (0.3, 0.6)
     assert rec["seconds"] > 0
     assert rec["hyperparameters"]["hidden_channels"] == 16  # the official recipe
+    assert rec["candidates"] == "exclude-val"  # the default of Algorithm 1
     assert len(rec["diagnostics"]["test_accuracy_by_decile_mean"]) == 10
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "validation-chosen" in capsys.readouterr().out
@@ -67,6 +68,12 @@ def test_bad_grid_and_variant_rejected(capsys):
     with pytest.raises(SystemExit):
         _parse(["lnu", "cora", "--eta1", "30"])
     assert "fractions in [0, 1]" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _parse(["lnu", "cora", "--candidates", "test"])
+    assert "invalid choice: 'test'" in capsys.readouterr().err
+    assert _parse(["lnu", "cora", "--candidates", "include-val"]).candidates == (
+        "include-val"
+    )
     args = _parse(["lnu", "cora", "--variants", "drop,shuffle"])
     assert args.run(args) == 2
     assert "unknown variant" in capsys.readouterr().out

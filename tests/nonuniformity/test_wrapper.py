@@ -3,7 +3,7 @@ import torch
 
 from graphlabels.graph import Graph, to_undirected
 from graphlabels.nn.models import GCN
-from graphlabels.nonuniformity import LabelNonUniformity, label_nonuniformity
+from graphlabels.nonuniformity import LabelNonUniformity, label_nonuniformity, wrapper
 
 FAST = {"epochs": 25, "patience": None, "lr": 0.05}
 
@@ -85,13 +85,15 @@ def test_graphlabels_model_and_module_forward():
         lnu(graph.replace(edge_index=graph.edge_index[:, :-2]))
 
 
-def test_selection_never_uses_test_labels():
+@pytest.mark.parametrize("exclude_val", [True, False])
+def test_selection_never_uses_test_labels(exclude_val):
     graph = _graph(seed=1)
 
     def make(seed):
         return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
 
     kw = {"runs": 2, "eta1": (0.2, 0.5), "eta2": 1.0, "eta3": (0.3, 0.9)}
+    kw["exclude_val"] = exclude_val
     a = label_nonuniformity(make, graph, **kw, **FAST)
     y = graph.y.clone()
     te = graph.test_mask
@@ -101,6 +103,37 @@ def test_selection_never_uses_test_labels():
     for name in a.variants:
         assert a.variants[name].val_acc == b.variants[name].val_acc
         assert a.variants[name].test_acc != b.variants[name].test_acc
+
+
+@pytest.mark.parametrize("exclude_val", [True, False])
+def test_exclude_val_decides_whether_validation_nodes_get_pseudo_labels(
+    monkeypatch, exclude_val
+):
+    graph = _graph(seed=6)
+    calls = []
+    real = wrapper.enhance_train_set
+
+    def spy(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(wrapper, "enhance_train_set", spy)
+
+    def make(seed):
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    kw = {"runs": 2, "eta3": 0.9, "variants": ("augment",)}
+    label_nonuniformity(make, graph, exclude_val=exclude_val, **kw, **FAST)
+    assert len(calls) == 2  # one grid point, two runs
+    unlabelled = ~graph.train_mask
+    for y, mask in calls:
+        added = mask & unlabelled
+        assert bool((mask & graph.train_mask).eq(graph.train_mask).all())
+        n_val = int((added & graph.val_mask).sum())
+        cand = unlabelled & ~graph.val_mask if exclude_val else unlabelled
+        assert int(added.sum()) == int(0.9 * int(cand.sum()))
+        assert (n_val == 0) if exclude_val else (n_val > 0)
+        assert bool((y[added] >= 0).all()) and bool((y[~mask] == -1).all())
 
 
 def test_deterministic_and_score_from_mean_multi_split():
