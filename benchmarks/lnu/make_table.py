@@ -18,6 +18,19 @@ def _eta(params: dict) -> str:
     return ", ".join(f"η{k[-1]}={v:g}" for k, v in params.items())
 
 
+def _model(rec: dict) -> str:
+    """The model column: the model, its recipe, and Algorithm 1's candidates."""
+    notes = [
+        n
+        for n, on in (
+            ("project", rec.get("recipe") == "project"),
+            ("include-val", rec.get("candidates") == "include-val"),
+        )
+        if on
+    ]
+    return rec["model"] + (f" ({', '.join(notes)})" if notes else "")
+
+
 def main() -> None:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
     res = json.loads(path.read_text())["results"]
@@ -31,7 +44,7 @@ def main() -> None:
         ch = rec["chosen"]
         best = rec["best_variant"]
         delta = v[best]["test_acc_mean"] - v["base"]["test_acc_mean"]
-        model = rec["model"] + (" (project)" if rec.get("recipe") == "project" else "")
+        model = _model(rec)
         cells = [rec["dataset"], model, str(rec["runs"]), _cell(v["base"])]
         for name in ("drop", "augment", "both"):
             if name in v:
@@ -59,7 +72,7 @@ def main() -> None:
         dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
         hl = d.get("homophily_low_mean", d.get("run0", {}).get("homophily_low"))
         hg = d.get("homophily_graph", d.get("run0", {}).get("homophily_graph"))
-        model = rec["model"] + (" (project)" if rec.get("recipe") == "project" else "")
+        model = _model(rec)
         n_low = d.get("homophily_low_runs", rec["runs"])
         low = "n/a" if hl is None else f"{hl:.3f}"
         if hl is not None and n_low < rec["runs"]:  # runs with no edge inside V'
