@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -27,14 +26,13 @@ import torch
 
 from graphlabels.cli.lnu import CANDIDATES, LNU_PRESETS, make_factory, undirected
 from graphlabels.data import load
-from graphlabels.nonuniformity import lnu_diagnostics
+from graphlabels.nonuniformity import summarize_diagnostics
 from graphlabels.nonuniformity.wrapper import (
     DEFAULT_ETA1,
     DEFAULT_ETA2,
     DEFAULT_ETA3,
     LabelNonUniformity,
 )
-from graphlabels.train import mean_std
 from graphlabels.train.presets import preset
 
 #: name in the table -> registry name (Cornell: geom-gcn's shared copy of Cornell's
@@ -54,11 +52,6 @@ DATASETS = {
 
 def _floats(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in text.split(","))
-
-
-def _finite_mean(values: list[float]) -> float | None:
-    finite = [v for v in values if math.isfinite(v)]
-    return round(sum(finite) / len(finite), 4) if finite else None
 
 
 def settings(
@@ -103,10 +96,7 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
     res = lnu.result_
     seconds = time.perf_counter() - start
     print(res.table(), flush=True)
-    diags = []
-    for r, z in enumerate(lnu.base_logits_):
-        g = graph.split(r % graph.num_splits) if graph.num_splits > 1 else graph
-        diags.append(lnu_diagnostics(z, g.y, graph.edge_index, g.test_mask))
+    diagnostics = summarize_diagnostics(lnu.base_diagnostics(graph))
     out = res.as_dict()
     base = res.variants["base"]
     best = res.best
@@ -128,19 +118,7 @@ def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
         "best_variant": res.best_variant,
         "best_minus_base": round(best.test_acc_mean - base.test_acc_mean, 4),
         "grid": out["grid"],
-        "diagnostics": {
-            "test_accuracy_by_decile_mean": [
-                round(mean_std([d.bins["accuracy"][b] for d in diags])[0], 3)
-                for b in range(10)
-            ],
-            "auroc_mean": round(mean_std([d.auroc for d in diags])[0], 4),
-            "auroc_std": round(mean_std([d.auroc for d in diags])[1], 4),
-            "claim_holds_runs": sum(d.claim_holds for d in diags),
-            "homophily_graph": round(diags[0].homophily_graph, 4),
-            # undefined (nan) in a run whose low-score set induces no edge
-            "homophily_low_mean": _finite_mean([d.homophily_low for d in diags]),
-            "homophily_low_runs": sum(math.isfinite(d.homophily_low) for d in diags),
-        },
+        "diagnostics": diagnostics,
         "seconds": round(seconds, 1),
         "torch_threads": torch.get_num_threads(),
         "device": str(args.device),

@@ -177,9 +177,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the wrapper on ``args.dataset`` and report the four variants."""
     from graphlabels.cli.train import write_json
     from graphlabels.data import load
-    from graphlabels.nonuniformity import lnu_diagnostics, plot_score_accuracy
+    from graphlabels.nonuniformity import plot_score_accuracy, summarize_diagnostics
     from graphlabels.nonuniformity.wrapper import LabelNonUniformity
-    from graphlabels.train import mean_std
 
     start = time.perf_counter()
     variants = tuple(v.strip() for v in args.variants.split(",") if v.strip())
@@ -216,21 +215,15 @@ def run(args: argparse.Namespace) -> int:
     )
 
     # diagnostics of the base model on test nodes, per run
-    diags = []
-    for r, z in enumerate(lnu.base_logits_):
-        g = graph.split(r % graph.num_splits) if graph.num_splits > 1 else graph
-        diags.append(lnu_diagnostics(z, g.y, g.edge_index, g.test_mask))
-    auroc = mean_std([d.auroc for d in diags])
-    bins = [
-        mean_std([d.bins["accuracy"][b] for d in diags])[0]
-        for b in range(len(diags[0].bins["accuracy"]))
-    ]
-    claim = sum(d.claim_holds for d in diags)
+    diags = lnu.base_diagnostics(graph)
+    summary = summarize_diagnostics(diags)
+    low = summary["homophily_low_mean"]
     print(
-        f"base test accuracy per score decile (low -> high): "
-        f"{' '.join(f'{a:.0f}' for a in bins)}; AUROC {auroc[0]:.3f} ± "
-        f"{auroc[1]:.3f}; homophily low-score set {diags[0].homophily_low:.3f} vs "
-        f"graph {diags[0].homophily_graph:.3f}"
+        "base test accuracy per score decile (low -> high): "
+        f"{' '.join(f'{a:.0f}' for a in summary['test_accuracy_by_decile_mean'])}; "
+        f"AUROC {summary['auroc_mean']:.3f} ± {summary['auroc_std']:.3f}; homophily "
+        f"low-score set {'n/a' if low is None else f'{low:.3f}'} vs graph "
+        f"{summary['homophily_graph']:.3f}"
     )
     if args.plot is not None:
         g0 = graph.split(0) if graph.num_splits > 1 else graph
@@ -262,13 +255,7 @@ def run(args: argparse.Namespace) -> int:
         "chosen": out["chosen"],
         "best_variant": out["best_variant"],
         "grid": out["grid"],
-        "diagnostics": {
-            "test_accuracy_by_decile_mean": bins,
-            "auroc_mean": auroc[0],
-            "auroc_std": auroc[1],
-            "claim_holds_runs": claim,
-            "run0": diags[0].to_dict(),
-        },
+        "diagnostics": {**summary, "run0": diags[0].to_dict()},
         "seconds": round(seconds, 3),
         "device": str(args.device),
     }

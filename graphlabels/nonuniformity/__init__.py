@@ -19,6 +19,7 @@ from graphlabels.nonuniformity.diagnostics import (
     lnu_diagnostics,
     plot_score_accuracy,
     score_auroc,
+    summarize_diagnostics,
 )
 from graphlabels.nonuniformity.edge_drop import (
     LowScoreEdgeDrop,
@@ -62,4 +63,5 @@ __all__ = [
     "non_uniformity",
     "plot_score_accuracy",
     "score_auroc",
+    "summarize_diagnostics",
 ]

@@ -8,13 +8,16 @@ low-score set is less homophilous than the graph. The functions here measure tha
 * :func:`score_auroc`: AUROC of the score as a predictor of "correct",
 * :func:`edge_homophily`: edge homophily of the whole graph, of the edges inside
   the low-score set, and of the edges touching it,
-* :func:`lnu_diagnostics`: all of the above at once, and
+* :func:`lnu_diagnostics`: all of the above at once,
+* :func:`summarize_diagnostics`: their means over runs, and
 * :func:`plot_score_accuracy`: a PNG with accuracy per bin over a histogram.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,7 @@ __all__ = [
     "lnu_diagnostics",
     "plot_score_accuracy",
     "score_auroc",
+    "summarize_diagnostics",
 ]
 
 
@@ -285,6 +289,34 @@ def lnu_diagnostics(
         low_accuracy=_acc(ev_low),
         high_accuracy=_acc(ev_high),
     )
+
+
+def summarize_diagnostics(diags: list[LNUDiagnostics]) -> dict[str, Any]:
+    """Means over runs of :func:`lnu_diagnostics` results, JSON-ready.
+
+    Keys: ``test_accuracy_by_decile_mean`` (mean accuracy per bin),
+    ``auroc_mean`` / ``auroc_std`` (unbiased), ``claim_holds_runs``,
+    ``homophily_graph``, and ``homophily_low_mean`` averaged over the
+    ``homophily_low_runs`` runs where it is defined (a low-score set that induces
+    no edge has none; ``None`` when no run has one).
+    """
+    if not diags:
+        raise ValueError("summarize_diagnostics needs at least one run")
+    aurocs = [d.auroc for d in diags]
+    low = [d.homophily_low for d in diags if math.isfinite(d.homophily_low)]
+    nbins = len(diags[0].bins["accuracy"])
+    return {
+        "test_accuracy_by_decile_mean": [
+            round(statistics.fmean(d.bins["accuracy"][b] for d in diags), 3)
+            for b in range(nbins)
+        ],
+        "auroc_mean": round(statistics.fmean(aurocs), 4),
+        "auroc_std": round(statistics.stdev(aurocs), 4) if len(aurocs) > 1 else 0.0,
+        "claim_holds_runs": sum(d.claim_holds for d in diags),
+        "homophily_graph": round(diags[0].homophily_graph, 4),
+        "homophily_low_mean": round(statistics.fmean(low), 4) if low else None,
+        "homophily_low_runs": len(low),
+    }
 
 
 def plot_score_accuracy(

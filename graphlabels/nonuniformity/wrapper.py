@@ -34,6 +34,7 @@ from tqdm.auto import tqdm
 from graphlabels.graph import Graph
 from graphlabels.nn.adapters import as_graph_module
 from graphlabels.nonuniformity.augment import enhance_train_set
+from graphlabels.nonuniformity.diagnostics import LNUDiagnostics, lnu_diagnostics
 from graphlabels.nonuniformity.edge_drop import _check_fraction, drop_low_score_edges
 from graphlabels.nonuniformity.score import non_uniformity
 from graphlabels.train import fit, make_factory, mean_std, seed_everything
@@ -418,6 +419,21 @@ class LabelNonUniformity(nn.Module):
             n += len(self.eta1) * len(self.eta2)
         n += len(self.eta3) * (("augment" in self.variants) + ("both" in self.variants))
         return n * len(self.seeds)
+
+    def base_diagnostics(self, graph: Graph, **kwargs: Any) -> list[LNUDiagnostics]:
+        """:func:`lnu_diagnostics` of each base run on its own test nodes.
+
+        ``graph`` must be the graph passed to :meth:`fit`; on a multi-split graph
+        run ``r`` is checked on split ``r % S``. ``kwargs`` go to
+        :func:`lnu_diagnostics` (``bins``, ``low_fraction``).
+        """
+        if self.result_ is None:
+            raise RuntimeError("call fit(graph) before base_diagnostics(graph)")
+        out = []
+        for r, z in enumerate(self.base_logits_):
+            g = self._run_graph(graph, r)
+            out.append(lnu_diagnostics(z, g.y, g.edge_index, g.test_mask, **kwargs))
+        return out
 
     @torch.no_grad()
     def forward(self, graph: Graph, run: int | None = None) -> Tensor:

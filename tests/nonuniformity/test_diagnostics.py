@@ -4,11 +4,13 @@ import pytest
 import torch
 
 from graphlabels.nonuniformity import (
+    LNUDiagnostics,
     accuracy_by_score_bin,
     edge_homophily,
     lnu_diagnostics,
     plot_score_accuracy,
     score_auroc,
+    summarize_diagnostics,
 )
 
 
@@ -79,3 +81,30 @@ def test_lnu_diagnostics_and_plot(tmp_path):
         logits, pred == y, tmp_path / "p" / "lnu.png", title="test"
     )
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _diag(auroc, acc, low):
+    bins = {"accuracy": acc}
+    nan = float("nan")
+    return LNUDiagnostics(bins, auroc, nan, 1.0, 1.0, 0.8, low, nan, 0.3, nan, nan)
+
+
+def test_summarize_diagnostics_hand_computed():
+    runs = [
+        _diag(0.6, [50.0, 70.0], 0.5),
+        _diag(0.8, [60.0, 90.0], float("nan")),  # V' induces no edge in this run
+        _diag(0.7, [40.0, 80.0], 0.7),
+    ]
+    s = summarize_diagnostics(runs)
+    assert s["test_accuracy_by_decile_mean"] == [50.0, 80.0]
+    assert s["auroc_mean"] == pytest.approx(0.7)
+    assert s["auroc_std"] == pytest.approx(0.1)  # unbiased: sqrt(0.02 / 2)
+    assert s["claim_holds_runs"] == 3
+    assert s["homophily_graph"] == 0.8
+    assert s["homophily_low_mean"] == pytest.approx(0.6)
+    assert s["homophily_low_runs"] == 2
+    one = summarize_diagnostics(runs[1:2])
+    assert one["auroc_std"] == 0.0 and one["homophily_low_mean"] is None
+    assert one["homophily_low_runs"] == 0
+    with pytest.raises(ValueError, match="at least one run"):
+        summarize_diagnostics([])

@@ -151,6 +151,27 @@ def test_deterministic_and_score_from_mean_multi_split():
     assert a.as_dict()["variants"] == c.as_dict()["variants"]
 
 
+def test_base_diagnostics_per_run_on_its_split():
+    graph = _graph(seed=7, splits=2)
+
+    def make():
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    lnu = LabelNonUniformity(make, runs=3, variants=("augment",), eta3=0.5, **FAST)
+    with pytest.raises(RuntimeError, match="call fit"):
+        lnu.base_diagnostics(graph)
+    lnu.fit(graph)
+    diags = lnu.base_diagnostics(graph, bins=5)
+    assert len(diags) == 3
+    for r, d in enumerate(diags):
+        test = graph.split(r % 2).test_mask
+        assert sum(d.bins["count"]) == int(test.sum())  # that run's test nodes
+        assert len(d.bins["accuracy"]) == 5
+        pred = lnu.base_logits_[r].argmax(1)
+        want = 100 * (pred == graph.y)[test].double().mean()
+        assert d.accuracy == pytest.approx(float(want))
+
+
 def test_pyg_gcnconv_model():
     pyg = pytest.importorskip("torch_geometric.nn")
     graph = _graph(seed=3)
