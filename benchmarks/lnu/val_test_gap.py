@@ -54,6 +54,31 @@ def augment_above_drop(results: dict) -> dict[str, tuple[int, int]]:
     return out
 
 
+def paired(results: dict) -> list[tuple[str, float, float, float]]:
+    """Rows run both ways: ``(row, drop, augment exclude-val, augment include-val)``.
+
+    Each figure is the row's mean gap over its grid points; ``drop`` does not
+    depend on the candidates, so it is taken from the exclude-val row.
+    """
+    out = []
+    for key, rec in results.items():
+        if not key.endswith("/include-val"):
+            continue
+        old = results.get(key.removesuffix("/include-val"))
+        if old is None:
+            continue
+        before, after = row_gaps(old), row_gaps(rec)
+        out.append(
+            (
+                key.removesuffix("/include-val"),
+                statistics.mean(before["drop"]),
+                statistics.mean(before["augment"]),
+                statistics.mean(after["augment"]),
+            )
+        )
+    return out
+
+
 def main() -> None:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
     results = json.loads(path.read_text())["results"]
@@ -68,6 +93,15 @@ def main() -> None:
     print()
     for cand, (above, n) in sorted(augment_above_drop(results).items()):
         print(f"{cand}: augment's mean gap exceeds drop's in {above} of {n} rows")
+    rows = paired(results)
+    if rows:
+        print()
+        print("| row (run both ways) | drop | augment (exclude-val) | (include-val) |")
+        print("|---|---|---|---|")
+        for key, drop, before, after in rows:
+            print(f"| {key} | {drop:+.2f} | {before:+.2f} | {after:+.2f} |")
+        means = [statistics.mean(r[i] for r in rows) for i in (1, 2, 3)]
+        print("| mean | " + " | ".join(f"{m:+.2f}" for m in means) + " |")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ def test_val_test_gap():
         "exclude-val": (1, 2),
         "include-val": (1, 1),
     }
+    # a/gcn ran both ways: drop -1, augment +2 (mean of its two points), then 0
+    assert gap.paired(RESULTS) == [("a/gcn", -1, 2, 0)]
 
 
 @pytest.mark.parametrize(
