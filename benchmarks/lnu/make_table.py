@@ -67,7 +67,9 @@ def main() -> None:
         "low → high | claim holds (runs) | homophily: low-w 30% / graph |"
     )
     print("|---|---|---|---|---|---|")
-    for rec in res.values():
+    for key, rec in res.items():
+        if key.removesuffix("/include-val") in res.keys() - {key}:
+            continue  # the same base runs as the exclude-val row
         d = rec["diagnostics"]
         dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
         hl = d.get("homophily_low_mean", d.get("run0", {}).get("homophily_low"))
