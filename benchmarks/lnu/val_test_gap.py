@@ -65,8 +65,8 @@ def paired(results: dict) -> list[tuple[str, float, float, float]]:
         if not key.endswith("/include-val"):
             continue
         old = results.get(key.removesuffix("/include-val"))
-        if old is None:
-            continue
+        if old is None or old["hyperparameters"] != rec["hyperparameters"]:
+            continue  # no row to pair with, or a different recipe since
         before, after = row_gaps(old), row_gaps(rec)
         out.append(
             (

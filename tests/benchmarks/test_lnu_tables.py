@@ -24,6 +24,7 @@ def _row(base, drop, augment, **extra):
 
     return {
         "model": "gcn",
+        "hyperparameters": {"hidden_channels": 16},
         "variants": {"base": point(*base)},
         "grid": {
             "drop": [point(*p) for p in drop],
@@ -57,6 +58,9 @@ def test_val_test_gap():
     }
     # a/gcn ran both ways: drop -1, augment +2 (mean of its two points), then 0
     assert gap.paired(RESULTS) == [("a/gcn", -1, 2, 0)]
+    # a preset that changed between the two runs: not a pair
+    other = {**RESULTS["a/gcn/include-val"], "hyperparameters": {"hidden": 64}}
+    assert gap.paired({**RESULTS, "a/gcn/include-val": other}) == []
 
 
 @pytest.mark.parametrize(
