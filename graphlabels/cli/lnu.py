@@ -104,7 +104,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="Algorithm 1's candidates: every non-training node except the "
         "validation nodes (default), or every non-training node (include-val), so "
         "that validation nodes are pseudo-labelled like test nodes and validation "
-        "accuracy measures what test accuracy measures",
+        "accuracy sees Algorithm 1's effect as test accuracy does",
     )
     p.add_argument("--forest", choices=("bfs", "random"), default="bfs")
     p.add_argument(

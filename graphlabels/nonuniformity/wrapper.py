@@ -184,12 +184,11 @@ class LabelNonUniformity(nn.Module):
         exclude_val: keep validation nodes out of Algorithm 1's candidates
             (default: :obj:`True`). With :obj:`False` every non-training node is a
             candidate: validation nodes then get pseudo-labels exactly as test
-            nodes do, so validation accuracy measures what test accuracy
-            measures. With :obj:`True` test nodes may be pseudo-labelled but
+            nodes do. With :obj:`True` test nodes may be pseudo-labelled but
             validation nodes never are, which makes Algorithm 1 look worse on
-            validation than on test (see the LNU section of
-            ``benchmarks/README.md``). No true label outside training is read
-            either way.
+            validation than on test; :obj:`False` halved that bias on the
+            benchmark table (see the LNU section of ``benchmarks/README.md``).
+            No true label outside training is read either way.
         seeds: explicit seeds (default: :obj:`None`, meaning ``range(runs)``).
         progress: show progress bars (default: :obj:`False`).
         **fit_kwargs: passed to :func:`graphlabels.train.fit` (``epochs``, ``lr``,
