@@ -186,8 +186,8 @@ class LabelNonUniformity(nn.Module):
             candidate: validation nodes then get pseudo-labels exactly as test
             nodes do. With :obj:`True` test nodes may be pseudo-labelled but
             validation nodes never are, which makes Algorithm 1 look worse on
-            validation than on test; :obj:`False` halved that bias on the
-            benchmark table (see the LNU section of ``benchmarks/README.md``).
+            validation than on test; :obj:`False` removed most of that bias on
+            the benchmark table (see the LNU section of ``benchmarks/README.md``).
             No true label outside training is read either way.
         seeds: explicit seeds (default: :obj:`None`, meaning ``range(runs)``).
         progress: show progress bars (default: :obj:`False`).
