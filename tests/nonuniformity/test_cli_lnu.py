@@ -77,3 +77,26 @@ def test_bad_grid_and_variant_rejected(capsys):
     args = _parse(["lnu", "cora", "--variants", "drop,shuffle"])
     assert args.run(args) == 2
     assert "unknown variant" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "choice, exclude", [("exclude-val", True), ("include-val", False)]
+)
+def test_candidates_reach_the_wrapper(monkeypatch, data_root, choice, exclude):
+    from graphlabels.nonuniformity import wrapper
+
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    class Spy:
+        def __init__(self, make_model, **kwargs):
+            seen.update(kwargs)
+            raise Stop
+
+    monkeypatch.setattr(wrapper, "LabelNonUniformity", Spy)
+    args = _parse(["lnu", "texas", "--root", str(data_root), "--candidates", choice])
+    with pytest.raises(Stop):
+        args.run(args)
+    assert seen["exclude_val"] is exclude
