@@ -20,14 +20,11 @@ def _eta(params: dict) -> str:
 
 def _model(rec: dict) -> str:
     """The model column: the model, its recipe, and Algorithm 1's candidates."""
-    notes = [
-        n
-        for n, on in (
-            ("project", rec.get("recipe") == "project"),
-            ("include-val", rec.get("candidates") == "include-val"),
-        )
-        if on
-    ]
+    notes = []
+    if rec.get("recipe") == "project":
+        notes.append("project")
+    if rec.get("candidates") == "include-val":
+        notes.append("include-val")
     return rec["model"] + (f" ({', '.join(notes)})" if notes else "")
 
 
@@ -68,7 +65,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     for key, rec in res.items():
-        if key.removesuffix("/include-val") in res.keys() - {key}:
+        if key.endswith("/include-val") and key.removesuffix("/include-val") in res:
             continue  # the same base runs as the exclude-val row
         d = rec["diagnostics"]
         dec = " ".join(f"{a:.0f}" for a in d["test_accuracy_by_decile_mean"])
