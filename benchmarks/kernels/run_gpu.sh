@@ -5,8 +5,9 @@
 # Results go to $OUT when it is set (the device tool collects it), else to
 # benchmarks/results/. Nothing is installed; the repository is put on PYTHONPATH.
 # STAGES picks what runs (default "tests spmm layers"); the optional stages are
-# "propagation" (LP and C&S, bench_propagation.py) and "profile" (profile_gpu.py:
-# the GAT and GCN layers' kernels by GPU time), e.g.
+# "propagation" (LP and C&S, bench_propagation.py), "profile" (profile_gpu.py:
+# the GAT and GCN layers' kernels by GPU time) and "probe" (probe_gpu.py: SpMM at
+# F = 128 against bandwidth probes and kernel variants), e.g.
 #     STAGES="tests propagation profile" bash benchmarks/kernels/run_gpu.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,6 +44,8 @@ else
 fi
 
 # 2. benchmarks (products size: 2,449,029 nodes / 61,859,140 edges)
+has probe && { timeout 150 "$PY" benchmarks/kernels/probe_gpu.py \
+    --json "$DEST/kernels_gpu_probe.json" 2>&1 | tail -n 60 | tee "$DEST/kernels_gpu_probe.txt" || status=1; }
 has spmm && { timeout 120 "$PY" benchmarks/kernels/bench_spmm.py --device cuda --reps 10 \
     --json "$DEST/kernels_gpu_spmm.json" 2>&1 | tail -n 80 | tee "$DEST/kernels_gpu_spmm.txt" || status=1; }
 has layers && { timeout 120 "$PY" benchmarks/kernels/bench_layers.py --device cuda --reps 10 \
