@@ -1,4 +1,4 @@
-"""The LNU table scripts on a hand-built results file."""
+"""The LNU benchmark scripts: tables on a hand-built results file, stalled runs."""
 
 import importlib.util
 from pathlib import Path
@@ -78,3 +78,19 @@ def test_val_test_gap():
 )
 def test_make_table_model_column(extra, label):
     assert _script("make_table.py")._model({"model": "gcn", **extra}) == label
+
+
+def test_stalled_runs_trains_each_split_with_each_implementation(data_root, capsys):
+    mod = _script("stalled_runs.py")
+    argv = ["texas", "--splits", "0,1", "--epochs", "4", "--patience", "4"]
+    rows = mod.main([*argv, "--root", str(data_root)])
+    impls = ["graphlabels"]
+    if importlib.util.find_spec("torch_geometric") is not None:
+        impls.append("pyg")
+    assert [(r["split"], r["impl"]) for r in rows] == [
+        (s, i) for s in (0, 1) for i in impls
+    ]
+    for r in rows:
+        assert 0 <= r["best_epoch"] < 4
+        assert all(0.0 <= r[k] <= 100.0 for k in ("train_acc", "val_acc", "test_acc"))
+    assert str(rows[0]) in capsys.readouterr().out
