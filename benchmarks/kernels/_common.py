@@ -79,6 +79,20 @@ def sync(device: torch.device) -> None:
         torch.cuda.synchronize()
 
 
+def median_ms(fn: Callable[[], object], cuda: bool, rep: int = 40) -> float:
+    """Median milliseconds of ``fn`` (``triton``'s ``do_bench`` over ``rep`` ms).
+
+    Without CUDA (the Triton interpreter) one call is timed.
+    """
+    if cuda:
+        from triton.testing import do_bench
+
+        return float(do_bench(fn, warmup=10, rep=rep, return_mode="median"))
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1e3
+
+
 def _peak(fn, device) -> float | None:
     if device.type != "cuda":
         return None

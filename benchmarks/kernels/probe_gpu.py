@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 import warnings
 
 import torch
 import triton
 import triton.language as tl
-from _common import graph
+from _common import graph, median_ms
 
 from graphlabels.ops import CSR, spmm
 
@@ -78,14 +77,8 @@ def _probe_kernel(
 
 
 def bench(fn, cuda: bool) -> float:
-    """Median milliseconds of ``fn`` (one timed call in the interpreter)."""
-    if cuda:
-        from triton.testing import do_bench
-
-        return float(do_bench(fn, warmup=10, rep=60, return_mode="median"))
-    t0 = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t0) * 1e3
+    """Median milliseconds of ``fn`` (60 ms of calls on CUDA)."""
+    return median_ms(fn, cuda, rep=60)
 
 
 def variants(cuda: bool) -> list[dict]:
