@@ -120,17 +120,40 @@ _PLANETOID = [
 ]
 
 
-# --------------------------------------------------------------------- Shchur npz
-def _shchur(name: str, *, description: str, **sizes: int) -> DatasetInfo:
-    return DatasetInfo(
-        name=name,
-        family="shchur",
-        loader=_named(load_npz, name),
-        files=(f"gnn_benchmark/{NPZ_FILES[name]}",),
-        description=description + " (20/30 per class random splits)",
-        **sizes,
-    )
+def _one_file(
+    family: str,
+    load: Callable[..., Graph],
+    folder: str,
+    file_names: dict[str, str],
+    suffix: str,
+) -> Callable[..., DatasetInfo]:
+    """Declares the datasets of a family that keeps each graph in one file.
 
+    ``declare(name, *, description, **sizes)`` reads ``<folder>/<file_names[name]>``
+    with ``load(root, name, split, **kw)`` and appends ``suffix`` to the description.
+    """
+
+    def declare(name: str, *, description: str, **sizes: int) -> DatasetInfo:
+        return DatasetInfo(
+            name=name,
+            family=family,
+            loader=_named(load, name),
+            files=(f"{folder}/{file_names[name]}",),
+            description=description + suffix,
+            **sizes,
+        )
+
+    return declare
+
+
+# --------------------------------------------------------------------- Shchur npz
+_shchur = _one_file(
+    "shchur",
+    load_npz,
+    "gnn_benchmark",
+    NPZ_FILES,
+    " (20/30 per class random splits)",
+)
 
 _SHCHUR = [
     _shchur(
@@ -215,16 +238,13 @@ _GEOM_GCN = [
 
 
 # --------------------------------------------------------------------- Yandex
-def _heterophilous(name: str, *, description: str, **sizes: int) -> DatasetInfo:
-    return DatasetInfo(
-        name=name,
-        family="heterophilous",
-        loader=_named(load_heterophilous, name),
-        files=(f"heterophilous/{HETEROPHILOUS_FILES[name]}",),
-        description=description + " (heterophilous-graphs, 10 splits)",
-        **sizes,
-    )
-
+_heterophilous = _one_file(
+    "heterophilous",
+    load_heterophilous,
+    "heterophilous",
+    HETEROPHILOUS_FILES,
+    " (heterophilous-graphs, 10 splits)",
+)
 
 _HETEROPHILOUS = [
     _heterophilous(
