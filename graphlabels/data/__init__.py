@@ -4,14 +4,16 @@
 >>> g = load("cora")  # doctest: +SKIP
 
 The data root is the ``root`` argument, else ``$GRAPHLABELS_DATA``, else the user
-cache ``~/.cache/graphlabels``, into which missing files are downloaded from their
-canonical source and verified by sha256. ``datasets/README.md`` lists every name, its
-source and the layout under the root.
+cache ``~/.cache/graphlabels`` (``$GRAPHLABELS_CACHE``), into which missing files are
+downloaded from their canonical source. Every file read is checked against its sha256
+(recorded in the package data file ``graphlabels/data/files.json``) unless
+``verify=False``; a stamp in the user cache avoids hashing it again until it changes.
+``datasets/README.md`` lists every name, its source and the layout under the root.
 """
 
 from graphlabels.data.download import DataFileError, cache_dir, resolve_root
+from graphlabels.data.info import DatasetInfo
 from graphlabels.data.registry import (
-    DatasetInfo,
     get_info,
     list_datasets,
     load,

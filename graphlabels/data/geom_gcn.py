@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from graphlabels.data.download import DataFileError, sha256_file
+from graphlabels.data.download import DataFileError, read_guard, sha256_file
 from graphlabels.data.splits import Masks, SplitArg, resolve_split
 from graphlabels.graph import Graph, coalesce, to_undirected
 
@@ -42,7 +42,7 @@ GEOM_GCN = ("texas", "wisconsin", "cornell", "film")
 _SPLIT = "geom_gcn/splits/{name}_split_0.6_0.2_{i}.npz"
 
 #: Feature files known to hold another dataset's content: name -> {sha256: whose}.
-#: The shared ``cornell`` copy is byte-identical to Texas's file (see ``_files.py``).
+#: The shared ``cornell`` copy is byte-identical to Texas's file (see ``files.json``).
 WRONG_CONTENT: dict[str, dict[str, str]] = {
     "cornell": {
         "cf5a3ca346cdd1210b8342e22517fcbbdae658065b7a3145f59350e50e6236a3": "texas"
@@ -92,7 +92,7 @@ def read_geom_gcn_split(root: Path, name: str, index: int, num_nodes: int) -> Ma
             f"{name}_split_0.6_0.2_{{0..9}}.npz there (github graphdml-uiuc-jlu/"
             "geom-gcn, splits/)"
         )
-    with np.load(path, allow_pickle=False) as f:
+    with read_guard(path), np.load(path, allow_pickle=False) as f:
         train, val, test = (
             torch.from_numpy(f[k].astype(bool))
             for k in ("train_mask", "val_mask", "test_mask")
@@ -115,13 +115,13 @@ def read_geom_gcn(
     """
     check_geom_gcn_files(root, name)
     feat_path, edge_path = (root / p for p in geom_gcn_files(name, splits=False))
-    lines = feat_path.read_text().strip("\n").split("\n")[1:]
     ids, feats, labels = [], [], []
-    for line in lines:
-        node, feat, label = line.split("\t")
-        ids.append(int(node))
-        feats.append(feat)
-        labels.append(int(label))
+    with read_guard(feat_path):
+        for line in feat_path.read_text().strip("\n").split("\n")[1:]:
+            node, feat, label = line.split("\t")
+            ids.append(int(node))
+            feats.append(feat)
+            labels.append(int(label))
     n = len(ids)
     order = np.argsort(np.asarray(ids))
     if not np.array_equal(np.asarray(ids)[order], np.arange(n)):
@@ -139,7 +139,8 @@ def read_geom_gcn(
         dense = np.array([np.array(f.split(","), dtype=np.float32) for f in feats])
         x = torch.from_numpy(dense[order])
     y = torch.from_numpy(np.asarray(labels, dtype=np.int64)[order])
-    edges = np.loadtxt(edge_path, skiprows=1, dtype=np.int64, ndmin=2)
+    with read_guard(edge_path):
+        edges = np.loadtxt(edge_path, skiprows=1, dtype=np.int64, ndmin=2)
     edge_index, _ = coalesce(torch.from_numpy(edges.T.copy()), num_nodes=n)
     return x, y, edge_index
 

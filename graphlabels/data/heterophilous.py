@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from graphlabels.data.download import read_guard
 from graphlabels.data.splits import SplitArg, resolve_split
 from graphlabels.graph import Graph, to_undirected
 
@@ -52,7 +53,7 @@ def load_heterophilous(root: Path, name: str, split: SplitArg = None) -> Graph:
         The graph with undirected coalesced edges.
     """
     path = root / "heterophilous" / HETEROPHILOUS_FILES[name]
-    with np.load(path, allow_pickle=False) as f:
+    with read_guard(path), np.load(path, allow_pickle=False) as f:
         x = torch.from_numpy(f["node_features"].astype(np.float32))
         y = torch.from_numpy(f["node_labels"].astype(np.int64))
         edges = torch.from_numpy(f["edges"].astype(np.int64).T.copy())

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 import torch
 
 from graphlabels.data._pickle import npz_object_array
+from graphlabels.data.download import read_guard
 from graphlabels.data.splits import SplitArg, per_class_split, resolve_split
 from graphlabels.graph import Graph, remove_self_loops, to_undirected
 
@@ -51,7 +52,7 @@ def read_npz(path: str | Path, **fields: Any) -> Graph:
         labels and class names.
     """
     path = Path(path)
-    with np.load(path, allow_pickle=False) as f:
+    with read_guard(path), np.load(path, allow_pickle=False) as f:
         adj = sp.csr_matrix(
             (f["adj_data"], f["adj_indices"], f["adj_indptr"]), shape=f["adj_shape"]
         ).tocoo()
@@ -103,7 +104,7 @@ def load_npz(
         The graph with masks.
     """
     path = root / "gnn_benchmark" / NPZ_FILES[name]
-    with np.load(path, allow_pickle=False) as f:
+    with read_guard(path), np.load(path, allow_pickle=False) as f:
         labels = f["labels"].astype(np.int64)
     train, val, test = resolve_split(
         split,

@@ -30,7 +30,7 @@ import torch
 from torch import Tensor
 
 from graphlabels.data._pickle import safe_loads
-from graphlabels.data.download import DataFileError
+from graphlabels.data.download import DataFileError, read_guard
 from graphlabels.data.geom_gcn import read_geom_gcn_split
 from graphlabels.data.splits import SplitArg, fraction_split, resolve_split
 from graphlabels.graph import Graph, coalesce, remove_self_loops
@@ -76,7 +76,8 @@ def planetoid_files(name: str) -> list[str]:
 
 
 def _unpickle(path: Path) -> Any:
-    return safe_loads(path.read_bytes())
+    with read_guard(path):
+        return safe_loads(path.read_bytes())
 
 
 def normalize_rows(x: Tensor) -> Tensor:
@@ -110,7 +111,8 @@ def read_planetoid(root: Path, name: str) -> dict[str, Any]:
             "github kimiyoung/planetoid, data/)"
         )
     _, y, tx, ty, allx, ally, graph = (_unpickle(p) for p in paths[:7])
-    test_index = np.loadtxt(paths[7], dtype=np.int64).reshape(-1)
+    with read_guard(paths[7]):
+        test_index = np.loadtxt(paths[7], dtype=np.int64).reshape(-1)
     sorted_test = np.sort(test_index)
 
     if name == "citeseer":

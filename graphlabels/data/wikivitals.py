@@ -25,13 +25,14 @@ level (default seeds ``0..9``). :func:`read_wikivitals` returns all three levels
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from graphlabels.data.download import DataFileError
+from graphlabels.data.download import DataFileError, read_guard
 from graphlabels.data.splits import SplitArg, per_class_split, resolve_split
 from graphlabels.graph import Graph
 
@@ -95,30 +96,35 @@ def read_wikivitals(root: Path) -> dict[str, Any]:
     return {"ids": ids, "titles": titles, "index": index, "levels": levels}
 
 
+def _records(path: Path, index: dict[str, int]) -> Iterator[tuple[int, dict]]:
+    """``(node, record)`` for the JSON lines of ``path`` whose ``id`` is a node."""
+    with read_guard(path), open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            i = index.get(str(rec["id"]))
+            if i is not None:
+                yield i, rec
+
+
 def _read_full(
     root: Path, index: dict[str, int], want_abstracts: bool
 ) -> tuple[torch.Tensor, list[str] | None]:
     src: list[int] = []
     dst: list[int] = []
     abstracts: list[str] | None = [""] * len(index) if want_abstracts else None
-    with open(root / WIKIVITALS_FULL_FILES[0], encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            i = index.get(str(rec["id"]))
-            if i is None:
-                continue
-            targets = [
-                index[t] for t in rec.get("outcoming_links_filtered", ()) if t in index
-            ]
-            src += [i] * len(targets)
-            dst += targets
-            if abstracts is not None:
-                abstract = rec.get("abstract", "")
-                if isinstance(abstract, list):
-                    abstract = " ".join(abstract)
-                abstracts[i] = abstract
+    for i, rec in _records(root / WIKIVITALS_FULL_FILES[0], index):
+        targets = [
+            index[t] for t in rec.get("outcoming_links_filtered", ()) if t in index
+        ]
+        src += [i] * len(targets)
+        dst += targets
+        if abstracts is not None:
+            abstract = rec.get("abstract", "")
+            if isinstance(abstract, list):
+                abstract = " ".join(abstract)
+            abstracts[i] = abstract
     edge_index = torch.tensor([src, dst], dtype=torch.long).view(2, -1)
     return edge_index, abstracts
 
@@ -128,16 +134,9 @@ def _read_features(root: Path, index: dict[str, int]) -> torch.Tensor:
     vocab = [v.strip() for v in vocab_path.read_text(encoding="utf-8").splitlines()]
     column = {v: j for j, v in enumerate(vocab) if v}
     x = np.zeros((len(index), len(vocab)), dtype=np.float32)
-    with open(root / WIKIVITALS_FULL_FILES[1], encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            i = index.get(str(rec["id"]))
-            if i is None:
-                continue
-            cols = [column[b] for b in rec.get("binary_features", ()) if b in column]
-            x[i, cols] = 1.0
+    for i, rec in _records(root / WIKIVITALS_FULL_FILES[1], index):
+        cols = [column[b] for b in rec.get("binary_features", ()) if b in column]
+        x[i, cols] = 1.0
     return torch.from_numpy(x)
 
 

@@ -14,8 +14,10 @@ from graphlabels.data.download import (
     cache_dir,
     download_file,
     ensure_files,
+    read_guard,
     resolve_root,
     sha256_file,
+    verify_files,
 )
 
 
@@ -41,8 +43,12 @@ def server(tmp_path):
 def test_root_resolution_order(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("GRAPHLABELS_DATA", raising=False)
+    monkeypatch.delenv("GRAPHLABELS_CACHE", raising=False)
     assert resolve_root(None) == (tmp_path / "xdg" / "graphlabels", True)
     assert cache_dir() == tmp_path / "xdg" / "graphlabels"
+    monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "gl"))
+    assert cache_dir() == tmp_path / "gl"
+    assert resolve_root(None) == (tmp_path / "gl", True)
     monkeypatch.setenv("GRAPHLABELS_DATA", str(tmp_path / "env"))
     assert resolve_root(None) == (tmp_path / "env", False)
     assert resolve_root(tmp_path / "arg") == (tmp_path / "arg", False)
@@ -129,6 +135,7 @@ def test_load_downloads_into_the_cache(tmp_path, data_root, monkeypatch):
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("GRAPHLABELS_DATA", raising=False)
+    monkeypatch.delenv("GRAPHLABELS_CACHE", raising=False)
     for rel in planetoid_files("cora"):
         spec = FILES[rel]
         url = Path(data_root / rel).resolve().as_uri()
@@ -139,6 +146,11 @@ def test_load_downloads_into_the_cache(tmp_path, data_root, monkeypatch):
     assert sorted(p.name for p in cached.iterdir()) == sorted(
         Path(r).name for r in planetoid_files("cora")
     )
+    # verified while downloading, so stamped: loading again hashes nothing
+    calls = []
+    monkeypatch.setattr(dl, "sha256_file", lambda path: calls.append(path))
+    assert load("cora").num_nodes == 2708
+    assert calls == []
 
 
 def test_http_404_is_reported_with_the_file(server, tmp_path, monkeypatch):
@@ -162,3 +174,43 @@ def test_explicit_roots_never_download(tmp_path, monkeypatch):
         load("cora")
     with pytest.raises(DataFileError, match="not found: 8 data file"):
         load("cora", tmp_path / "other")
+
+
+def test_verify_files_skips_unknown_and_missing_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x/mine.txt").write_text("not in the table")
+    rel = "planetoid/ind.cora.x"  # listed, but not present under tmp_path
+    verify_files(tmp_path, ["x/mine.txt", rel])
+    assert not (tmp_path / "cache").exists()  # nothing hashed, nothing stamped
+
+
+def test_verify_files_lists_every_bad_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "cache"))
+    rels = ["planetoid/ind.cora.x", "planetoid/ind.cora.y"]
+    for rel in rels:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"abc")
+    with pytest.raises(DataFileError) as err:
+        verify_files(tmp_path, rels)
+    msg = str(err.value)
+    assert msg.startswith("2 data file(s) differ from the published version:")
+    abc = hashlib.sha256(b"abc").hexdigest()
+    for rel in rels:
+        spec = FILES[rel]
+        assert (
+            f"{tmp_path / rel}: sha256 {abc}, expected {spec.sha256} (3 bytes, "
+            f"expected {spec.size:,}; source: {spec.url})"
+        ) in msg
+
+
+def test_read_guard_names_the_file_and_keeps_the_cause(tmp_path):
+    path = tmp_path / "f.bin"
+    with pytest.raises(DataFileError) as err:
+        with read_guard(path):
+            raise ValueError("bad header")
+    assert str(err.value).startswith(f"cannot read {path}: ValueError: bad header.")
+    assert isinstance(err.value.__cause__, ValueError)
+    with pytest.raises(DataFileError, match="^as it was$"):
+        with read_guard(path):
+            raise DataFileError("as it was")
