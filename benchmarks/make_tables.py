@@ -287,7 +287,8 @@ def baselines(results: Path) -> str:
             f" x {hp['heads']} heads" if "heads" in hp else ""
         )
         hps += f", dropout {hp['dropout']:g}, lr {hp['lr']:g}"
-        hps += f", wd {hp['weight_decay']:g}"
+        hps += f", wd {hp['weight_decay']:g}, {hp['epochs']} epochs"
+        hps += f", patience {hp['patience']}"
         lines.append(
             f"| {r['model'].upper()} | {r['dataset']} | {hps} | "
             f"{r['test_acc_mean']:.2f} ± {r['test_acc_std']:.2f} | "
