@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up (idempotently), then train and evaluate a GCN on Cora over 10 seeds.
+# Set up the core install (idempotently), then train and evaluate a GCN on Cora
+# over 10 seeds. Extra arguments go to `graphlabels train` (e.g. --runs 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh core
 # The datasets beside the project, unless the caller points elsewhere.
 if [ -z "${GRAPHLABELS_DATA:-}" ] && [ -d ../shared/datasets ]; then
     export GRAPHLABELS_DATA="$(cd ../shared/datasets && pwd)"

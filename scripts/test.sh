@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up (idempotently) and run the whole test suite. Extra arguments go to pytest.
+# Set up every extra (idempotently), then run ruff and the whole test suite.
+# Extra arguments go to pytest (e.g. -m "not slow").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh all
 # The datasets beside the project, unless the caller points elsewhere.
 if [ -z "${GRAPHLABELS_DATA:-}" ] && [ -d ../shared/datasets ]; then
     export GRAPHLABELS_DATA="$(cd ../shared/datasets && pwd)"

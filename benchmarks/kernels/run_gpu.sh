@@ -2,7 +2,7 @@
 # GPU check of the sparse kernels: correctness first, then the benchmarks.
 # Runs in under 5 minutes on one H100 (torch 2.11 cu130, triton 3.6, PyG 2.8):
 #     bash benchmarks/kernels/run_gpu.sh
-# Results go to $OUT when it is set (the device tool collects it), else to
+# Results go to $OUT when it is set, else to
 # benchmarks/results/. Nothing is installed; the repository is put on PYTHONPATH.
 # STAGES picks what runs (default "tests spmm layers"); the optional stages are
 # "propagation" (LP and C&S, bench_propagation.py), "profile" (profile_gpu.py:

@@ -33,6 +33,24 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def speed_table(speed: dict) -> str:
+    """Selection time per strategy: seconds [load average when it finished]."""
+    again = speed.get("rerun_at_lower_load", {})
+    lines = ["| strategy | seconds [load] | re-run at lower load |", "|---|---|---|"]
+    for name, sec in speed["seconds"].items():
+        load = speed["load_average_after"][name]
+        rerun = again.get(name)
+        later = (
+            f"**{rerun['seconds']:.1f}** [{rerun['load_average_after']:.0f}]"
+            if rerun
+            else ""
+        )
+        lines.append(f"| {name} | {sec:.1f} [{load:.0f}] | {later} |")
+    for name in speed.get("not_run", []):
+        lines.append(f"| {name} | not run | |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--embed", type=Path, nargs="*", default=[])

@@ -2,7 +2,7 @@
 
 The graph is ``graphlabels.data.synthetic.power_law_graph("products")``:
 2,449,029 nodes and 61,859,140 directed edges. Scores come from random logits with
-47 classes (as ogbn-products). The issue's target is 30 s or less on the 2-core
+47 classes (as ogbn-products). The target is 30 s or less on the 2-core
 development machine.
 
     python benchmarks/lnu/edge_drop_timing.py \

@@ -1,6 +1,8 @@
-"""Markdown tables from ``benchmarks/results/lnu.json`` (for benchmarks/README.md).
+"""Markdown tables from ``benchmarks/results/lnu.json``.
 
-python benchmarks/lnu/make_table.py benchmarks/results/lnu.json
+    python benchmarks/lnu/make_table.py benchmarks/results/lnu.json
+
+``benchmarks/make_tables.py`` puts the same tables into benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -28,14 +30,13 @@ def _model(rec: dict) -> str:
     return rec["model"] + (f" ({', '.join(notes)})" if notes else "")
 
 
-def main() -> None:
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
-    res = json.loads(path.read_text())["results"]
-    print(
+def results_table(res: dict) -> str:
+    """The accuracy table: one row per results record."""
+    lines = [
         "| dataset | model | runs | base | +drop (η1, η2) | +augment (η3) | both "
-        "| validation picks | Δ vs base | test-picked (official protocol) |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+        "| validation picks | Δ vs base | test-picked (official protocol) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for rec in res.values():
         v = rec["variants"]
         ch = rec["chosen"]
@@ -57,13 +58,17 @@ def main() -> None:
         ]
         oracle = max(pts)
         cells += [best, f"{delta:+.2f}", f"{oracle[0]:.2f} ({oracle[1]})"]
-        print("| " + " | ".join(cells) + " |")
-    print()
-    print(
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def diagnostics_table(res: dict) -> str:
+    """The score diagnostics per base model (include-val twins left out)."""
+    lines = [
         "| dataset | base model | AUROC(w → correct) | base test acc per score decile, "
-        "low → high | claim holds (runs) | homophily: low-w 30% / graph |"
-    )
-    print("|---|---|---|---|---|---|")
+        "low → high | claim holds (runs) | homophily: low-w 30% / graph |",
+        "|---|---|---|---|---|---|",
+    ]
     for key, rec in res.items():
         if key.endswith("/include-val") and key.removesuffix("/include-val") in res:
             continue  # the same base runs as the exclude-val row
@@ -76,11 +81,20 @@ def main() -> None:
         low = "n/a" if hl is None else f"{hl:.3f}"
         if hl is not None and n_low < rec["runs"]:  # runs with no edge inside V'
             low += f" ({n_low} runs)"
-        print(
+        lines.append(
             f"| {rec['dataset']} | {model} | "
             f"{d['auroc_mean']:.3f} ± {d['auroc_std']:.3f} | "
             f"{dec} | {d['claim_holds_runs']}/{rec['runs']} | {low} / {hg:.3f} |"
         )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
+    res = json.loads(path.read_text())["results"]
+    print(results_table(res))
+    print()
+    print(diagnostics_table(res))
 
 
 if __name__ == "__main__":

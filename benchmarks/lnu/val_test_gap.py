@@ -79,29 +79,45 @@ def paired(results: dict) -> list[tuple[str, float, float, float]]:
     return out
 
 
-def main() -> None:
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
-    results = json.loads(path.read_text())["results"]
-    table = gaps(results)
-    print("| candidates | variant | grid points | mean gap | median | gap > 0 |")
-    print("|---|---|---|---|---|---|")
-    for (cand, variant), g in sorted(table.items()):
-        print(
+def gap_table(results: dict) -> str:
+    """Gap statistics per (candidates, variant)."""
+    lines = [
+        "| candidates | variant | grid points | mean gap | median | gap > 0 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (cand, variant), g in sorted(gaps(results).items()):
+        lines.append(
             f"| {cand} | {variant} | {len(g)} | {statistics.mean(g):+.2f} | "
             f"{statistics.median(g):+.2f} | {sum(x > 0 for x in g)} of {len(g)} |"
         )
+    return "\n".join(lines)
+
+
+def paired_table(results: dict) -> str:
+    """Mean gaps of the rows run with both candidate sets, and their means."""
+    rows = paired(results)
+    lines = [
+        "| row (run both ways) | drop | augment (exclude-val) | (include-val) |",
+        "|---|---|---|---|",
+    ]
+    for key, drop, before, after in rows:
+        lines.append(f"| {key} | {drop:+.2f} | {before:+.2f} | {after:+.2f} |")
+    if rows:
+        means = [statistics.mean(r[i] for r in rows) for i in (1, 2, 3)]
+        lines.append("| mean | " + " | ".join(f"{m:+.2f}" for m in means) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results/lnu.json")
+    results = json.loads(path.read_text())["results"]
+    print(gap_table(results))
     print()
     for cand, (above, n) in sorted(augment_above_drop(results).items()):
         print(f"{cand}: augment's mean gap exceeds drop's in {above} of {n} rows")
-    rows = paired(results)
-    if rows:
+    if paired(results):
         print()
-        print("| row (run both ways) | drop | augment (exclude-val) | (include-val) |")
-        print("|---|---|---|---|")
-        for key, drop, before, after in rows:
-            print(f"| {key} | {drop:+.2f} | {before:+.2f} | {after:+.2f} |")
-        means = [statistics.mean(r[i] for r in rows) for i in (1, 2, 3)]
-        print("| mean | " + " | ".join(f"{m:+.2f}" for m in means) + " |")
+        print(paired_table(results))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 Usage::
 
     python benchmarks/propagation/report.py
+
+``benchmarks/make_tables.py`` puts the same tables into benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -29,6 +31,48 @@ def speed_table(paths: list[Path]) -> str:
                 f"{r['peak_mem_gb']:.2f} / {r.get('baseline_peak_mem_gb', 0):.2f} |"
             )
     return "\n".join(rows)
+
+
+def _short_op(op: str) -> str:
+    """A short name: ``LP (reset labels), 50 layers`` and the like."""
+    name, _, layers = op.rpartition(", ")
+    if name.startswith("label_propagation"):
+        kind = "PyG semantics" if "PyG semantics" in name else "reset labels"
+        return f"LP ({kind}), {layers}"
+    return f"C&S (autoscale), {layers}" if "autoscale" in name else op
+
+
+def compact_speed_table(records: list[dict]) -> str:
+    """One row per (graph, op, device): ours against both PyG paths side by side."""
+    rows: dict[tuple, dict] = {}
+    for r in records:
+        key = (r["graph"].split(",")[0], r["n"], r["m"], r["op"], r["device"])
+        rows.setdefault(key, {"ours": r["ms"], "peak": r["peak_mem_gb"]})
+        path = "edge_index" if r["baseline"].endswith("edge_index") else "csr"
+        rows[key][path] = r
+    lines = [
+        "| graph (nodes / edges) | op | device | ours (ms) | PyG `edge_index` (ms) "
+        "| PyG CSR `adj_t` (ms) | peak GB: ours / PyG `edge_index` / PyG CSR |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def base(r: dict | None) -> tuple[str, str]:
+        if r is None:
+            return "not run", "–"
+        return (
+            f"{r['baseline_ms']:,.1f} (**{r['speedup']:.2f}×**)",
+            f"{r['baseline_peak_mem_gb']:.2f}",
+        )
+
+    for (graph, n, m, op, device), v in rows.items():
+        ei, ei_gb = base(v.get("edge_index"))
+        csr, csr_gb = base(v.get("csr"))
+        lines.append(
+            f"| {graph.removeprefix('synthetic ')} ({n:,} / {m:,}) | {_short_op(op)} "
+            f"| {device} | {v['ours']:,.1f} | {ei} | {csr} "
+            f"| {v['peak']:.2f} / {ei_gb} / {csr_gb} |"
+        )
+    return "\n".join(lines)
 
 
 def accuracy_table(path: Path) -> str:
