@@ -23,23 +23,14 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from graphlabels.data.tag import has_text
 from graphlabels.graph import Graph
 from graphlabels.labelfree.annotators.base import Annotation, Annotator, to_tensors
 from graphlabels.labelfree.filter import post_filter
 from graphlabels.labelfree.prompts import readable_label_names
 from graphlabels.labelfree.selection import c_density, select
 
-__all__ = ["LabelFreePipeline", "has_text"]
-
-
-def has_text(graph: Graph) -> Tensor:
-    """Bool mask of the nodes with a non-empty text."""
-    if graph.texts is None:
-        raise ValueError(
-            f"graph {graph.name or ''} has no texts: label-free annotation needs a "
-            "text-attributed graph (e.g. citeseer, cora, texas with texts)"
-        )
-    return torch.tensor([bool(t and str(t).strip()) for t in graph.texts])
+__all__ = ["LabelFreePipeline"]
 
 
 class LabelFreePipeline:
