@@ -23,6 +23,75 @@ from graphlabels.ops.csr import CSR
 __all__ = ["gat_aggregate"]
 
 
+# -- pieces shared by the kernels (inlined by the compiler) ---------------------------
+@triton.jit
+def _row_range(rowptr_ptr, row):
+    """``[start, end)`` of CSR row ``row``, as int64."""
+    start = tl.load(rowptr_ptr + row).to(tl.int64)
+    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    return start, end
+
+
+@triton.jit
+def _edge_block(col_ptr, e0, end, BLOCK_E: tl.constexpr):
+    """Positions, mask and column ids of the block of entries starting at ``e0``."""
+    offs_e = e0 + tl.arange(0, BLOCK_E)
+    mask_e = offs_e < end
+    cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+    return offs_e, mask_e, cols
+
+
+@triton.jit
+def _leaky_relu(z, slope):
+    return tl.where(z > 0, z, z * slope)
+
+
+@triton.jit
+def _leaky_relu_grad(z, ds, slope):
+    """The gradient ``dL/dz`` from ``dL/ds`` with ``s = leaky_relu(z)``."""
+    return tl.where(z > 0, ds, ds * slope)
+
+
+@triton.jit
+def _head_tile(ptr, nodes, h, H, C, offs_c, mask_e, mask_c):
+    """``ptr[nodes, h, :]`` as a float32 ``BLOCK_E x BLOCK_C`` tile."""
+    return tl.load(
+        ptr + (nodes * H + h)[:, None] * C + offs_c[None, :],
+        mask=mask_e[:, None] & mask_c[None, :],
+        other=0.0,
+    ).to(tl.float32)
+
+
+@triton.jit
+def _heads_lanes(H, C, BLOCK_H: tl.constexpr, BLOCK_C: tl.constexpr):
+    """Head and channel lanes of the all-heads kernels."""
+    offs_h = tl.arange(0, BLOCK_H)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_h = offs_h < H
+    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
+    hc = offs_h[:, None] * C + offs_c[None, :]
+    return offs_h, mask_h, mask_hc, hc
+
+
+@triton.jit
+def _heads_tile(ptr, nodes, hc, H, C, mask_e, mask_hc):
+    """``ptr[nodes, :, :]`` as a float32 ``BLOCK_E x BLOCK_H x BLOCK_C`` tile."""
+    return tl.load(
+        ptr + nodes[:, None, None] * (H * C) + hc[None, :, :],
+        mask=mask_e[:, None, None] & mask_hc[None, :, :],
+        other=0.0,
+    ).to(tl.float32)
+
+
+@triton.jit
+def _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope):
+    """``z = a_src[cols, :] + a_d`` and ``leaky_relu(z)`` for a block of entries."""
+    z = tl.load(asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0)
+    z = z.to(tl.float32) + a_d[None, :]
+    return z, _leaky_relu(z, slope)
+
+
+# -- one program per (row, head) -------------------------------------------------------
 @triton.jit
 def _gat_fwd_kernel(
     rowptr_ptr,
@@ -42,29 +111,21 @@ def _gat_fwd_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    start, end = _row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     m = tl.max(tl.full([BLOCK_E], float("-inf"), tl.float32), axis=0)
     s_sum = tl.sum(tl.zeros([BLOCK_E], tl.float32), axis=0)
     acc = tl.zeros([BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
-        z = z + a_d
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z + a_d, slope)
         s = tl.where(mask_e, s, float("-inf"))
         m_new = tl.maximum(m, tl.max(s, axis=0))
         p = tl.exp(s - m_new)
         scale = tl.exp(m - m_new)
         s_sum = s_sum * scale + tl.sum(p, axis=0)
-        xt = tl.load(
-            x_ptr + (cols * H + h)[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _head_tile(x_ptr, cols, h, H, C, offs_c, mask_e, mask_c)
         acc = acc * scale + tl.sum(p[:, None] * xt, axis=0)
         m = m_new
     nonempty = s_sum > 0
@@ -101,8 +162,7 @@ def _gat_bwd_dst_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    start, end = _row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + h)
     dot = tl.load(dot_ptr + row * H + h)
@@ -110,21 +170,15 @@ def _gat_bwd_dst_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
         z = z + a_d
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(mask_e, tl.exp(s - lse), 0.0)
-        xt = tl.load(
-            x_ptr + (cols * H + h)[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _head_tile(x_ptr, cols, h, H, C, offs_c, mask_e, mask_c)
         dalpha = tl.sum(xt * g[None, :], axis=1)
         ds = alpha * (dalpha - dot)
-        acc += tl.where(z > 0, ds, ds * slope)
+        acc += _leaky_relu_grad(z, ds, slope)
     tl.store(dadst_ptr + row * H + h, tl.sum(acc, axis=0))
 
 
@@ -151,31 +205,24 @@ def _gat_bwd_src_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start = tl.load(trowptr_ptr + j).to(tl.int64)
-    end = tl.load(trowptr_ptr + j + 1).to(tl.int64)
+    start, end = _row_range(trowptr_ptr, j)
     a_s = tl.load(asrc_ptr + j * H + h).to(tl.float32)
     xj = tl.load(x_ptr + (j * H + h) * C + offs_c, mask=mask_c, other=0.0)
     xj = xj.to(tl.float32)
     acc_x = tl.zeros([BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        rows = tl.load(tcol_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, rows = _edge_block(tcol_ptr, e0, end, BLOCK_E)
         idx = rows * H + h
         z = tl.load(adst_ptr + idx, mask=mask_e, other=0.0).to(tl.float32) + a_s
         lse = tl.load(lse_ptr + idx, mask=mask_e, other=0.0)
         dot = tl.load(dot_ptr + idx, mask=mask_e, other=0.0)
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(mask_e, tl.exp(s - lse), 0.0)
-        gt = tl.load(
-            dout_ptr + idx[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        gt = _head_tile(dout_ptr, rows, h, H, C, offs_c, mask_e, mask_c)
         dalpha = tl.sum(gt * xj[None, :], axis=1)
         ds = alpha * (dalpha - dot)
-        acc_a += tl.where(z > 0, ds, ds * slope)
+        acc_a += _leaky_relu_grad(z, ds, slope)
         acc_x += tl.sum(alpha[:, None] * gt, axis=0)
     tl.store(
         dx_ptr + (j * H + h) * C + offs_c,
@@ -185,6 +232,7 @@ def _gat_bwd_src_kernel(
     tl.store(dasrc_ptr + j * H + h, tl.sum(acc_a, axis=0))
 
 
+# -- one program per row, all heads ----------------------------------------------------
 @triton.jit
 def _gat_fwd_heads_kernel(
     rowptr_ptr,
@@ -203,38 +251,23 @@ def _gat_fwd_heads_kernel(
 ):
     """All heads of one row per program: whole feature rows are gathered once."""
     row = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = _row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     m = tl.full([BLOCK_H], float("-inf"), tl.float32)
     s_sum = tl.zeros([BLOCK_H], tl.float32)
     acc = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
-        z = tl.load(
-            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
-        ).to(tl.float32)
-        z = z + a_d[None, :]
-        s = tl.where(z > 0, z, z * slope)
+        _, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         s = tl.where(m_eh, s, float("-inf"))
         m_new = tl.maximum(m, tl.max(s, axis=0))
         m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
         p = tl.exp(s - m_safe[None, :])
         scale = tl.exp(m - m_safe)
         s_sum = s_sum * scale + tl.sum(p, axis=0)
-        xt = tl.load(
-            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _heads_tile(x_ptr, cols, hc, H, C, mask_e, mask_hc)
         acc = acc * scale[:, None] + tl.sum(p[:, :, None] * xt, axis=0)
         m = m_new
     nonempty = s_sum > 0
@@ -267,13 +300,8 @@ def _gat_bwd_dst_heads_kernel(
 ):
     """All heads of one row: d a_dst[i, :] = sum over the row of dL/dz."""
     row = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = _row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + offs_h, mask=mask_h, other=0.0)
     dot = tl.load(dot_ptr + row * H + offs_h, mask=mask_h, other=0.0)
@@ -281,24 +309,14 @@ def _gat_bwd_dst_heads_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
-        z = tl.load(
-            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
-        ).to(tl.float32)
-        z = z + a_d[None, :]
-        s = tl.where(z > 0, z, z * slope)
+        z, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         alpha = tl.where(m_eh, tl.exp(s - lse[None, :]), 0.0)
-        xt = tl.load(
-            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _heads_tile(x_ptr, cols, hc, H, C, mask_e, mask_hc)
         dalpha = tl.sum(xt * g[None, :, :], axis=2)
         ds = alpha * (dalpha - dot[None, :])
-        acc += tl.sum(tl.where(z > 0, ds, ds * slope), axis=0)
+        acc += tl.sum(_leaky_relu_grad(z, ds, slope), axis=0)
     tl.store(dadst_ptr + row * H + offs_h, acc, mask=mask_h)
 
 
@@ -333,36 +351,25 @@ def _gat_bwd_src_heads_kernel(
     ``DZ_SCATTER`` at its CSR position ``tperm[p]``.
     """
     j = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(trowptr_ptr + j).to(tl.int64)
-    end = tl.load(trowptr_ptr + j + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = _row_range(trowptr_ptr, j)
     a_s = tl.load(asrc_ptr + j * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     xj = tl.load(x_ptr + j * (H * C) + hc, mask=mask_hc, other=0.0).to(tl.float32)
     acc_x = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        rows = tl.load(tcol_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        offs_e, mask_e, rows = _edge_block(tcol_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
         idx = rows[:, None] * H + offs_h[None, :]
         z = tl.load(adst_ptr + idx, mask=m_eh, other=0.0).to(tl.float32) + a_s[None, :]
         lse = tl.load(lse_ptr + idx, mask=m_eh, other=0.0)
         dot = tl.load(dot_ptr + idx, mask=m_eh, other=0.0)
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(m_eh, tl.exp(s - lse), 0.0)
-        gt = tl.load(
-            dout_ptr + rows[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        gt = _heads_tile(dout_ptr, rows, hc, H, C, mask_e, mask_hc)
         dalpha = tl.sum(gt * xj[None, :, :], axis=2)
         ds = alpha * (dalpha - dot)
-        dz = tl.where(z > 0, ds, ds * slope)
+        dz = _leaky_relu_grad(z, ds, slope)
         acc_a += tl.sum(dz, axis=0)
         acc_x += tl.sum(alpha[:, :, None] * gt, axis=0)
         if STORE_DZ:
@@ -393,8 +400,7 @@ def _row_sum_kernel(
     row = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
     mask_h = offs_h < H
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    start, end = _row_range(rowptr_ptr, row)
     acc = tl.zeros([BLOCK_E, BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
         offs_e = e0 + tl.arange(0, BLOCK_E)
