@@ -1,4 +1,7 @@
-"""Every ``>>>`` example in a docstring of graphlabels runs and prints what it says."""
+"""Every ``>>>`` example in a docstring of graphlabels runs and prints what it says.
+
+None may be skipped: an example that cannot run here does not belong in a docstring.
+"""
 
 import doctest
 import importlib
@@ -30,10 +33,18 @@ def test_examples_are_found():
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name):
+def test_docstring_examples(name, data_root, monkeypatch):
+    monkeypatch.setenv("GRAPHLABELS_DATA", str(data_root))  # examples load datasets
     module = importlib.import_module(name)
     tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
     assert tests, f"{name} has '>>>' outside any docstring doctest can find"
+    skipped = [
+        f"{t.name}: {e.source.strip()}"
+        for t in tests
+        for e in t.examples
+        if e.options.get(doctest.SKIP)
+    ]
+    assert not skipped, f"examples must run (or go): {skipped}"
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     runner = doctest.DocTestRunner(optionflags=flags)
     report = io.StringIO()

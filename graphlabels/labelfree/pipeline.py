@@ -10,8 +10,9 @@ Example:
     >>> from graphlabels.labelfree import LabelFreePipeline
     >>> from graphlabels.labelfree.annotators import EmbeddingAnnotator
     >>> pipe = LabelFreePipeline(EmbeddingAnnotator(), selection="pagerank")
-    >>> pipe.fit(graph)  # doctest: +SKIP
-    >>> pipe.annotation_acc_, pipe.test_acc_mean_  # doctest: +SKIP
+
+    ``pipe.fit(graph)`` on a text-attributed graph then sets
+    ``pipe.annotation_acc_`` and ``pipe.test_acc_mean_``, among others.
 """
 
 from __future__ import annotations
