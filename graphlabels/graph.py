@@ -17,6 +17,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from graphlabels.typing import import_optional
+
 __all__ = [
     "Graph",
     "coalesce",
@@ -550,8 +552,7 @@ class Graph:
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` with ``x``/``y`` node attributes when present."""
-        import networkx as nx
-
+        nx = import_optional("networkx", "Graph.to_networkx")
         g = nx.DiGraph()
         for i in range(self.num_nodes):
             attrs = {}
@@ -594,9 +595,8 @@ class Graph:
 
     def to_pyg(self):
         """A ``torch_geometric.data.Data`` with the same tensors."""
-        from torch_geometric.data import Data
-
-        data = Data(edge_index=self.edge_index, num_nodes=self.num_nodes)
+        pyg_data = import_optional("torch_geometric.data", "Graph.to_pyg")
+        data = pyg_data.Data(edge_index=self.edge_index, num_nodes=self.num_nodes)
         for key in ("x", "y", "edge_weight", *_MASKS):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
@@ -615,8 +615,7 @@ class Graph:
 
     def to_dgl(self):
         """A ``dgl.DGLGraph`` with ``feat``/``label``/mask node data and edge ``w``."""
-        import dgl
-
+        dgl = import_optional("dgl", "Graph.to_dgl")
         g = dgl.graph(
             (self.edge_index[0], self.edge_index[1]), num_nodes=self.num_nodes
         )
