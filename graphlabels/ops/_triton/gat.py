@@ -18,29 +18,13 @@ import triton.language as tl
 from torch import Tensor
 
 from graphlabels.ops._triton._launch import Kernel, next_pow2
+from graphlabels.ops._triton._tiles import edge_block, row_range
 from graphlabels.ops.csr import CSR
 
 __all__ = ["gat_aggregate"]
 
 
 # -- pieces shared by the kernels (inlined by the compiler) ---------------------------
-@triton.jit
-def _row_range(rowptr_ptr, row):
-    """``[start, end)`` of CSR row ``row``, as int64."""
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
-    return start, end
-
-
-@triton.jit
-def _edge_block(col_ptr, e0, end, BLOCK_E: tl.constexpr):
-    """Positions, mask and column ids of the block of entries starting at ``e0``."""
-    offs_e = e0 + tl.arange(0, BLOCK_E)
-    mask_e = offs_e < end
-    cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
-    return offs_e, mask_e, cols
-
-
 @triton.jit
 def _leaky_relu(z, slope):
     return tl.where(z > 0, z, z * slope)
@@ -111,13 +95,13 @@ def _gat_fwd_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start, end = _row_range(rowptr_ptr, row)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     m = tl.max(tl.full([BLOCK_E], float("-inf"), tl.float32), axis=0)
     s_sum = tl.sum(tl.zeros([BLOCK_E], tl.float32), axis=0)
     acc = tl.zeros([BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
         s = _leaky_relu(z + a_d, slope)
         s = tl.where(mask_e, s, float("-inf"))
@@ -162,7 +146,7 @@ def _gat_bwd_dst_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start, end = _row_range(rowptr_ptr, row)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + h)
     dot = tl.load(dot_ptr + row * H + h)
@@ -170,7 +154,7 @@ def _gat_bwd_dst_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
         z = z + a_d
         s = _leaky_relu(z, slope)
@@ -205,14 +189,14 @@ def _gat_bwd_src_kernel(
     h = tl.program_id(1)
     offs_c = tl.arange(0, BLOCK_C)
     mask_c = offs_c < C
-    start, end = _row_range(trowptr_ptr, j)
+    start, end = row_range(trowptr_ptr, j)
     a_s = tl.load(asrc_ptr + j * H + h).to(tl.float32)
     xj = tl.load(x_ptr + (j * H + h) * C + offs_c, mask=mask_c, other=0.0)
     xj = xj.to(tl.float32)
     acc_x = tl.zeros([BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        _, mask_e, rows = _edge_block(tcol_ptr, e0, end, BLOCK_E)
+        _, mask_e, rows = edge_block(tcol_ptr, e0, end, BLOCK_E)
         idx = rows * H + h
         z = tl.load(adst_ptr + idx, mask=mask_e, other=0.0).to(tl.float32) + a_s
         lse = tl.load(lse_ptr + idx, mask=mask_e, other=0.0)
@@ -252,13 +236,13 @@ def _gat_fwd_heads_kernel(
     """All heads of one row per program: whole feature rows are gathered once."""
     row = tl.program_id(0).to(tl.int64)
     offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
-    start, end = _row_range(rowptr_ptr, row)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     m = tl.full([BLOCK_H], float("-inf"), tl.float32)
     s_sum = tl.zeros([BLOCK_H], tl.float32)
     acc = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
         _, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         s = tl.where(m_eh, s, float("-inf"))
@@ -301,7 +285,7 @@ def _gat_bwd_dst_heads_kernel(
     """All heads of one row: d a_dst[i, :] = sum over the row of dL/dz."""
     row = tl.program_id(0).to(tl.int64)
     offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
-    start, end = _row_range(rowptr_ptr, row)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + offs_h, mask=mask_h, other=0.0)
     dot = tl.load(dot_ptr + row * H + offs_h, mask=mask_h, other=0.0)
@@ -309,7 +293,7 @@ def _gat_bwd_dst_heads_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        _, mask_e, cols = _edge_block(col_ptr, e0, end, BLOCK_E)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
         z, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         alpha = tl.where(m_eh, tl.exp(s - lse[None, :]), 0.0)
@@ -352,13 +336,13 @@ def _gat_bwd_src_heads_kernel(
     """
     j = tl.program_id(0).to(tl.int64)
     offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
-    start, end = _row_range(trowptr_ptr, j)
+    start, end = row_range(trowptr_ptr, j)
     a_s = tl.load(asrc_ptr + j * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     xj = tl.load(x_ptr + j * (H * C) + hc, mask=mask_hc, other=0.0).to(tl.float32)
     acc_x = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e, mask_e, rows = _edge_block(tcol_ptr, e0, end, BLOCK_E)
+        offs_e, mask_e, rows = edge_block(tcol_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
         idx = rows[:, None] * H + offs_h[None, :]
         z = tl.load(adst_ptr + idx, mask=m_eh, other=0.0).to(tl.float32) + a_s[None, :]
@@ -400,7 +384,7 @@ def _row_sum_kernel(
     row = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
     mask_h = offs_h < H
-    start, end = _row_range(rowptr_ptr, row)
+    start, end = row_range(rowptr_ptr, row)
     acc = tl.zeros([BLOCK_E, BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
         offs_e = e0 + tl.arange(0, BLOCK_E)
