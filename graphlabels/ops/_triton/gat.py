@@ -37,6 +37,17 @@ def _leaky_relu_grad(z, ds, slope):
 
 
 @triton.jit
+def _head_program(rowptr_ptr, C, BLOCK_C: tl.constexpr):
+    """Row (int64), head, channel lanes and entry range of a per-head program."""
+    row = tl.program_id(0).to(tl.int64)
+    h = tl.program_id(1)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_c = offs_c < C
+    start, end = row_range(rowptr_ptr, row)
+    return row, h, offs_c, mask_c, start, end
+
+
+@triton.jit
 def _head_tile(ptr, nodes, h, H, C, offs_c, mask_e, mask_c):
     """``ptr[nodes, h, :]`` as a float32 ``BLOCK_E x BLOCK_C`` tile."""
     return tl.load(
@@ -91,11 +102,7 @@ def _gat_fwd_kernel(
     BLOCK_E: tl.constexpr,
     BLOCK_C: tl.constexpr,
 ):
-    row = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start, end = row_range(rowptr_ptr, row)
+    row, h, offs_c, mask_c, start, end = _head_program(rowptr_ptr, C, BLOCK_C)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     m = tl.max(tl.full([BLOCK_E], float("-inf"), tl.float32), axis=0)
     s_sum = tl.sum(tl.zeros([BLOCK_E], tl.float32), axis=0)
@@ -142,11 +149,7 @@ def _gat_bwd_dst_kernel(
     BLOCK_C: tl.constexpr,
 ):
     """D a_dst[i] = sum over row i of dL/dz_e."""
-    row = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start, end = row_range(rowptr_ptr, row)
+    row, h, offs_c, mask_c, start, end = _head_program(rowptr_ptr, C, BLOCK_C)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + h)
     dot = tl.load(dot_ptr + row * H + h)
@@ -185,11 +188,7 @@ def _gat_bwd_src_kernel(
     BLOCK_C: tl.constexpr,
 ):
     """Over the transpose: dx[j] = sum_e alpha_e dout[i_e]; d a_src[j] = sum dz_e."""
-    j = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start, end = row_range(trowptr_ptr, j)
+    j, h, offs_c, mask_c, start, end = _head_program(trowptr_ptr, C, BLOCK_C)
     a_s = tl.load(asrc_ptr + j * H + h).to(tl.float32)
     xj = tl.load(x_ptr + (j * H + h) * C + offs_c, mask=mask_c, other=0.0)
     xj = xj.to(tl.float32)
