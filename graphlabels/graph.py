@@ -17,13 +17,14 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from graphlabels.typing import import_optional
+
 __all__ = [
     "Graph",
-    "add_self_loops",
     "coalesce",
     "degree",
-    "gcn_norm",
     "is_undirected",
+    "pagerank",
     "remove_self_loops",
     "subgraph",
     "to_undirected",
@@ -137,27 +138,6 @@ def remove_self_loops(
     return edge_index[:, keep], None if edge_weight is None else edge_weight[keep]
 
 
-def add_self_loops(
-    edge_index: Tensor,
-    edge_weight: Tensor | None = None,
-    num_nodes: int | None = None,
-    fill_value: float = 1.0,
-) -> tuple[Tensor, Tensor | None]:
-    """Append one self-loop per node (after removing existing ones).
-
-    Returns:
-        ``(edge_index, edge_weight)``; new loops get ``fill_value``.
-    """
-    n = _check_edge_index(edge_index, num_nodes)
-    edge_index, edge_weight = remove_self_loops(edge_index, edge_weight)
-    loop = torch.arange(n, device=edge_index.device, dtype=edge_index.dtype)
-    out = torch.cat([edge_index, torch.stack([loop, loop])], dim=1)
-    if edge_weight is None:
-        return out, None
-    fill = torch.full((n,), fill_value, dtype=edge_weight.dtype, device=loop.device)
-    return out, torch.cat([edge_weight, fill])
-
-
 def degree(
     index: Tensor, num_nodes: int | None = None, weight: Tensor | None = None
 ) -> Tensor:
@@ -169,32 +149,50 @@ def degree(
     return out.index_add_(0, index.long(), ones)
 
 
-def gcn_norm(
+def pagerank(
     edge_index: Tensor,
-    edge_weight: Tensor | None = None,
     num_nodes: int | None = None,
-    self_loops: bool = True,
-) -> tuple[Tensor, Tensor]:
-    r"""Symmetric GCN normalisation (Kipf & Welling, 2017).
+    alpha: float = 0.85,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+) -> Tensor:
+    r"""PageRank on the undirected graph by power iteration (as networkx).
 
     .. math::
-        \hat{A} = \hat{D}^{-1/2} (A + I) \hat{D}^{-1/2}
+        \pi \leftarrow \alpha A D^{-1} \pi + \alpha\,\frac{\sum_{d(v)=0}\pi_v}{N}
+        + \frac{1-\alpha}{N}
 
-    Degrees are taken at the target (in-degree), as in PyG's ``gcn_norm``.
+    Edges are symmetrised and self loops dropped; the teleport is uniform.
+
+    Args:
+        edge_index: ``[2, E]`` edges (symmetrised here).
+        num_nodes: number of nodes (default: ``max(edge_index) + 1``).
+        alpha: damping factor (default: ``0.85``).
+        tol: L1 tolerance, scaled by N as networkx (default: ``1e-10``).
+        max_iter: iteration cap (default: ``200``).
 
     Returns:
-        ``(edge_index, edge_weight)`` of :math:`\hat{A}`.
+        ``[N]`` float64 scores summing to one.
     """
+    import scipy.sparse as sp
+
     n = _check_edge_index(edge_index, num_nodes)
-    if edge_weight is None:
-        edge_weight = torch.ones(edge_index.size(1), device=edge_index.device)
-    if self_loops:
-        edge_index, edge_weight = add_self_loops(edge_index, edge_weight, n)
-    deg = degree(edge_index[1], n, edge_weight)
-    dinv = deg.pow(-0.5)
-    dinv.masked_fill_(torch.isinf(dinv), 0.0)
-    w = dinv[edge_index[0]] * edge_weight * dinv[edge_index[1]]
-    return edge_index, w
+    ei, _ = to_undirected(edge_index.cpu().long(), None, n)
+    ei, _ = remove_self_loops(ei)
+    ei = ei.numpy()
+    data = np.ones(ei.shape[1], dtype=np.float64)
+    adj = sp.csr_matrix((data, (ei[1], ei[0])), shape=(n, n))
+    deg = np.asarray(adj.sum(axis=1)).ravel()
+    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    dangling = deg == 0
+    p = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        new = alpha * (adj @ (p * inv)) + (alpha * p[dangling].sum() + 1 - alpha) / n
+        done = np.abs(new - p).sum() < n * tol
+        p = new
+        if done:
+            break
+    return torch.from_numpy(p)
 
 
 def subgraph(
@@ -554,8 +552,7 @@ class Graph:
 
     def to_networkx(self):
         """A ``networkx.DiGraph`` with ``x``/``y`` node attributes when present."""
-        import networkx as nx
-
+        nx = import_optional("networkx", "Graph.to_networkx")
         g = nx.DiGraph()
         for i in range(self.num_nodes):
             attrs = {}
@@ -598,9 +595,8 @@ class Graph:
 
     def to_pyg(self):
         """A ``torch_geometric.data.Data`` with the same tensors."""
-        from torch_geometric.data import Data
-
-        data = Data(edge_index=self.edge_index, num_nodes=self.num_nodes)
+        pyg_data = import_optional("torch_geometric.data", "Graph.to_pyg")
+        data = pyg_data.Data(edge_index=self.edge_index, num_nodes=self.num_nodes)
         for key in ("x", "y", "edge_weight", *_MASKS):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
@@ -619,8 +615,7 @@ class Graph:
 
     def to_dgl(self):
         """A ``dgl.DGLGraph`` with ``feat``/``label``/mask node data and edge ``w``."""
-        import dgl
-
+        dgl = import_optional("dgl", "Graph.to_dgl")
         g = dgl.graph(
             (self.edge_index[0], self.edge_index[1]), num_nodes=self.num_nodes
         )

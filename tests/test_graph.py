@@ -5,11 +5,10 @@ import torch
 
 from graphlabels.graph import (
     Graph,
-    add_self_loops,
     coalesce,
     degree,
-    gcn_norm,
     is_undirected,
+    pagerank,
     remove_self_loops,
     subgraph,
     to_undirected,
@@ -118,25 +117,27 @@ def test_to_undirected_and_is_undirected():
     assert und.size(1) == 4 and is_undirected(und)
 
 
-def test_self_loops():
+def test_self_loops_and_degree():
     ei = torch.tensor([[0, 1, 1], [1, 1, 0]])
     no, w = remove_self_loops(ei, torch.tensor([1.0, 2.0, 3.0]))
     assert no.tolist() == [[0, 1], [1, 0]] and w.tolist() == [1.0, 3.0]
-    withl, w2 = add_self_loops(ei, torch.ones(3), 3, fill_value=0.5)
-    assert withl.size(1) == 5 and w2.tolist() == [1.0, 1.0, 0.5, 0.5, 0.5]
-
-
-def test_gcn_norm_matches_dense_formula():
-    g = path_graph()
-    ei, w = gcn_norm(g.edge_index, num_nodes=4)
-    dense = torch.zeros(4, 4)
-    dense[ei[1], ei[0]] = w
-    a = torch.zeros(4, 4)
-    a[g.edge_index[1], g.edge_index[0]] = 1
-    a += torch.eye(4)
-    d = a.sum(1).pow(-0.5)
-    assert torch.allclose(dense, d[:, None] * a * d[None, :])
     assert degree(torch.tensor([0, 0, 2]), 4).tolist() == [2.0, 0.0, 1.0, 0.0]
+
+
+def test_pagerank_matches_networkx():
+    g = torch.Generator().manual_seed(0)
+    ei = torch.randint(80, (2, 200), generator=g)
+    ref_graph = nx.Graph()
+    ref_graph.add_nodes_from(range(80))
+    ref_graph.add_edges_from((int(a), int(b)) for a, b in ei.t() if a != b)
+    ref = nx.pagerank(ref_graph, alpha=0.85, tol=1e-12)
+    ours = pagerank(ei, 80)
+    assert torch.allclose(
+        ours, torch.tensor([ref[i] for i in range(80)], dtype=torch.float64), atol=1e-8
+    )
+    assert abs(float(ours.sum()) - 1.0) < 1e-9
+    with pytest.raises(ValueError, match="pass num_nodes"):
+        pagerank(ei, 50)
 
 
 def test_subgraph_relabels_and_masks():

@@ -23,13 +23,13 @@ from pathlib import Path
 import torch
 
 from graphlabels.cli.label_free import prepare_graph
+from graphlabels.data import has_text
 from graphlabels.labelfree import (
     AnnotationCache,
     EmbeddingAnnotator,
     LabelFreePipeline,
     LlamaCppAnnotator,
 )
-from graphlabels.labelfree.pipeline import has_text
 
 DATASETS = ["citeseer", "texas", "cornell", "wisconsin", "washington", "cora"]
 STRATEGIES = [

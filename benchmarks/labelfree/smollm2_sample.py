@@ -22,8 +22,8 @@ from pathlib import Path
 import torch
 
 from graphlabels.cli.label_free import prepare_graph
+from graphlabels.data import has_text
 from graphlabels.labelfree import AnnotationCache, LlamaCppAnnotator, select
-from graphlabels.labelfree.pipeline import has_text
 from graphlabels.labelfree.prompts import readable_label_names
 
 

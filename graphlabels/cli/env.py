@@ -8,18 +8,11 @@ import platform
 
 import torch
 
-OPTIONAL = (
-    "numpy",
-    "scipy",
-    "tqdm",
-    "torch-geometric",
-    "dgl",
-    "ogb",
-    "triton",
-    "httpx",
-    "llama-cpp-python",
-    "matplotlib",
-    "networkx",
+from graphlabels.typing import OPTIONAL_PACKAGES
+
+#: Core dependencies, then the optional ones of :data:`OPTIONAL_PACKAGES`.
+PACKAGES = ("numpy", "scipy", "tqdm") + tuple(
+    pkg.distribution for pkg in OPTIONAL_PACKAGES.values()
 )
 
 
@@ -34,7 +27,7 @@ def collect() -> dict[str, str]:
     }
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
-    for name in OPTIONAL:
+    for name in PACKAGES:
         try:
             info[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

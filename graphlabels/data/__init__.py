@@ -1,7 +1,7 @@
 """Datasets: one entry point, :func:`load`, over a registry of loaders.
 
 >>> from graphlabels.data import load, list_datasets
->>> g = load("cora")  # doctest: +SKIP
+>>> g = load("cora")
 
 The data root is the ``root`` argument, else ``$GRAPHLABELS_DATA``, else the user
 cache ``~/.cache/graphlabels`` (``$GRAPHLABELS_CACHE``), into which missing files are

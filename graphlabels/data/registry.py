@@ -1,8 +1,8 @@
 """The dataset registry and :func:`load`, the single entry point.
 
 >>> from graphlabels.data import load
->>> g = load("cora")  # doctest: +SKIP
->>> g.num_nodes, g.num_edges, int(g.train_mask.sum())  # doctest: +SKIP
+>>> g = load("cora")
+>>> g.num_nodes, g.num_edges, int(g.train_mask.sum())
 (2708, 10556, 140)
 
 Each :class:`~graphlabels.data.info.DatasetInfo` names its files (relative to the data

@@ -68,7 +68,7 @@ WEBKB_TEXT: dict[str, str] = {
 
 
 def has_text(graph: Graph) -> Tensor:
-    """Bool ``[N]`` mask of the nodes whose text is not empty.
+    """Bool ``[N]`` mask of the nodes with text; whitespace-only text is no text.
 
     Raises:
         ValueError: the graph carries no texts.
@@ -78,7 +78,9 @@ def has_text(graph: Graph) -> Tensor:
             f"graph {graph.name!r} has no texts: load it with texts=True or a "
             "'-text' dataset name"
         )
-    return torch.tensor([bool(t) for t in graph.texts], dtype=torch.bool)
+    return torch.tensor(
+        [t is not None and bool(str(t).strip()) for t in graph.texts], dtype=torch.bool
+    )
 
 
 def _citeseer_texts(root: Path, num_nodes: int) -> list[str]:

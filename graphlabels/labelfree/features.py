@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from graphlabels.typing import import_optional
+
 __all__ = ["default_cache_dir", "encode", "load_minilm", "sentence_features"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -48,13 +50,8 @@ def load_minilm() -> Any:
     """The all-MiniLM-L6-v2 ``SentenceTransformer``, loaded offline, on CPU."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as e:  # pragma: no cover - depends on the extra
-        raise ImportError(
-            "sentence-transformers is missing: pip install 'graphlabels[llm]'"
-        ) from e
-    return SentenceTransformer(_model_dir(), device="cpu")
+    st = import_optional("sentence_transformers", "the MiniLM sentence features")
+    return st.SentenceTransformer(_model_dir(), device="cpu")
 
 
 def encode(

@@ -10,8 +10,9 @@ Example:
     >>> from graphlabels.labelfree import LabelFreePipeline
     >>> from graphlabels.labelfree.annotators import EmbeddingAnnotator
     >>> pipe = LabelFreePipeline(EmbeddingAnnotator(), selection="pagerank")
-    >>> pipe.fit(graph)  # doctest: +SKIP
-    >>> pipe.annotation_acc_, pipe.test_acc_mean_  # doctest: +SKIP
+
+    ``pipe.fit(graph)`` on a text-attributed graph then sets
+    ``pipe.annotation_acc_`` and ``pipe.test_acc_mean_``, among others.
 """
 
 from __future__ import annotations
@@ -23,23 +24,14 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from graphlabels.data.tag import has_text
 from graphlabels.graph import Graph
 from graphlabels.labelfree.annotators.base import Annotation, Annotator, to_tensors
 from graphlabels.labelfree.filter import post_filter
 from graphlabels.labelfree.prompts import readable_label_names
 from graphlabels.labelfree.selection import c_density, select
 
-__all__ = ["LabelFreePipeline", "has_text"]
-
-
-def has_text(graph: Graph) -> Tensor:
-    """Bool mask of the nodes with a non-empty text."""
-    if graph.texts is None:
-        raise ValueError(
-            f"graph {graph.name or ''} has no texts: label-free annotation needs a "
-            "text-attributed graph (e.g. citeseer, cora, texas with texts)"
-        )
-    return torch.tensor([bool(t and str(t).strip()) for t in graph.texts])
+__all__ = ["LabelFreePipeline"]
 
 
 class LabelFreePipeline:

@@ -1,10 +1,15 @@
 r"""Which nodes to annotate: the selection strategies of LLM-GNN.
 
 From *Label-free Node Classification on Graphs with Large Language Models* (Chen et
-al., ICLR 2024). Every strategy takes plain tensors, ``(edge_index, x, budget)``,
-is seeded and deterministic, and returns ``budget`` distinct node ids (``LongTensor``).
-Nodes outside ``candidates`` (e.g. nodes without text) are never selected. No strategy
+al., ICLR 2024). :func:`select` runs a strategy of the registry :data:`SELECTORS` on
+plain tensors, ``(edge_index, x, budget)``; every strategy is seeded and
+deterministic and returns ``budget`` distinct node ids (``LongTensor``). Nodes
+outside ``candidates`` (e.g. nodes without text) are never selected. No strategy
 reads labels.
+
+A strategy is a function of one :class:`SelectionContext`, which holds the inputs
+and computes the quantities strategies share (the undirected degree, PageRank,
+:math:`\hat{A}^2 X`, C-Density) once, on first use.
 
 Scores are combined through *percentile ranks*:
 
@@ -33,18 +38,25 @@ Strategies (``SELECTORS``):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
 import torch
 from torch import Tensor
 
-from graphlabels.graph import gcn_norm, to_undirected
+from graphlabels import ops
+from graphlabels.graph import pagerank, remove_self_loops, to_undirected
+from graphlabels.labelfree.clustering import c_density, density, kmeans, kmedoids
 
 __all__ = [
+    "SCORES",
     "SELECTORS",
+    "SelectionContext",
+    "Selector",
     "aax",
     "c_density",
     "density",
@@ -52,6 +64,7 @@ __all__ = [
     "kmedoids",
     "pagerank",
     "percentile_rank",
+    "register_selector",
     "select",
 ]
 
@@ -59,22 +72,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------
 # building blocks
 # ----------------------------------------------------------------------------------
-def _num_nodes(edge_index: Tensor, x: Tensor | None, num_nodes: int | None) -> int:
-    if num_nodes is not None:
-        return int(num_nodes)
-    if x is not None:
-        return int(x.size(0))
-    return int(edge_index.max()) + 1 if edge_index.numel() else 0
-
-
-def _adjacency(edge_index: Tensor, n: int) -> sp.csr_matrix:
-    ei, _ = to_undirected(edge_index.cpu().long(), None, n)
-    keep = ei[0] != ei[1]
-    ei = ei[:, keep].numpy()
-    data = np.ones(ei.shape[1], dtype=np.float64)
-    return sp.csr_matrix((data, (ei[1], ei[0])), shape=(n, n))
-
-
 def percentile_rank(score: Tensor) -> Tensor:
     """Percentile rank of each entry, ``rank / N`` in ``[0, 1)``; ties by index.
 
@@ -91,44 +88,6 @@ def percentile_rank(score: Tensor) -> Tensor:
     return out
 
 
-def pagerank(
-    edge_index: Tensor,
-    num_nodes: int | None = None,
-    alpha: float = 0.85,
-    tol: float = 1e-10,
-    max_iter: int = 200,
-) -> Tensor:
-    r"""PageRank on the undirected graph by power iteration.
-
-    .. math::
-        \pi \leftarrow \alpha A D^{-1} \pi + \alpha\,\frac{\sum_{d(v)=0}\pi_v}{N}
-        + \frac{1-\alpha}{N}
-
-    Args:
-        edge_index: ``[2, E]`` edges (symmetrised here).
-        num_nodes: number of nodes (default: ``max(edge_index) + 1``).
-        alpha: damping factor (default: ``0.85``).
-        tol: L1 tolerance, scaled by N as networkx (default: ``1e-10``).
-        max_iter: iteration cap (default: ``200``).
-
-    Returns:
-        ``[N]`` float64 scores summing to one.
-    """
-    n = _num_nodes(edge_index, None, num_nodes)
-    adj = _adjacency(edge_index, n)
-    deg = np.asarray(adj.sum(axis=1)).ravel()
-    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
-    dangling = deg == 0
-    p = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        new = alpha * (adj @ (p * inv)) + (alpha * p[dangling].sum() + 1 - alpha) / n
-        done = np.abs(new - p).sum() < n * tol
-        p = new
-        if done:
-            break
-    return torch.from_numpy(p)
-
-
 def aax(x: Tensor, edge_index: Tensor, hops: int = 2) -> Tensor:
     r"""Feature propagation :math:`\hat{A}^{k} X` with the GCN normalisation.
 
@@ -142,254 +101,234 @@ def aax(x: Tensor, edge_index: Tensor, hops: int = 2) -> Tensor:
     """
     n = x.size(0)
     ei, _ = to_undirected(edge_index.cpu().long(), None, n)
-    ei, w = gcn_norm(ei, None, n)
+    a_hat = ops.gcn_norm(ops.CSR.from_edge_index(ei, n))
     a = sp.csr_matrix(
-        (w.double().numpy(), (ei[1].numpy(), ei[0].numpy())), shape=(n, n)
-    ).astype(np.float32)
+        (a_hat.value.numpy(), a_hat.col.numpy(), a_hat.rowptr.numpy()), shape=(n, n)
+    )
     h = x.detach().cpu().float().numpy()
     for _ in range(hops):
         h = a @ h
     return torch.from_numpy(np.ascontiguousarray(h, dtype=np.float32))
 
 
-def _sq_dist(x: Tensor, c: Tensor, x_sq: Tensor | None = None) -> Tensor:
-    x_sq = (x * x).sum(1, keepdim=True) if x_sq is None else x_sq
-    d = x_sq - 2.0 * (x @ c.T) + (c * c).sum(1)[None]
-    return d.clamp_min_(0.0)
-
-
-def _assign(x: Tensor, c: Tensor, chunk: int = 32768) -> tuple[Tensor, Tensor]:
-    labels, dists = [], []
-    for s in range(0, x.size(0), chunk):
-        d = _sq_dist(x[s : s + chunk], c)
-        m = d.min(1)
-        labels.append(m.indices)
-        dists.append(m.values)
-    return torch.cat(labels), torch.cat(dists)
-
-
-def _kmeans_pp(x: Tensor, k: int, gen: torch.Generator) -> Tensor:
-    n = x.size(0)
-    first = int(torch.randint(n, (1,), generator=gen))
-    centers = [first]
-    best = _sq_dist(x, x[first : first + 1]).squeeze(1)
-    for _ in range(1, k):
-        total = float(best.sum())
-        if total <= 0:
-            nxt = int(torch.randint(n, (1,), generator=gen))
-        else:
-            nxt = int(torch.multinomial(best.double() / total, 1, generator=gen))
-        centers.append(nxt)
-        best = torch.minimum(best, _sq_dist(x, x[nxt : nxt + 1]).squeeze(1))
-    return x[torch.tensor(centers)].clone()
-
-
-def kmeans(
-    x: Tensor,
-    k: int,
-    seed: int = 0,
-    max_iter: int = 15,
-    tol: float = 1e-4,
-    init_sample: int = 10000,
-    fit_sample: int = 20000,
-) -> tuple[Tensor, Tensor, Tensor]:
-    """Lloyd's k-means with k-means++ seeding, vectorised and chunked.
-
-    On large inputs the k-means++ seeding runs on a seeded subsample of at most
-    ``max(init_sample, 4k)`` points and the Lloyd iterations on one of at most
-    ``max(fit_sample, 10k)`` points; the final assignment covers every point.
-
-    Args:
-        x: ``[N, F]`` points.
-        k: number of clusters (``1 <= k <= N``).
-        seed: random seed (default: ``0``).
-        max_iter: Lloyd iterations (default: ``15``).
-        tol: stop when centres move less than ``tol`` times the mean variance
-            (default: ``1e-4``).
-        init_sample: subsample size for the seeding (default: ``10000``).
-        fit_sample: subsample size for the iterations (default: ``20000``).
-
-    Returns:
-        ``(centers [k, F], labels [N], squared distance to own centre [N])``.
-    """
-    x = x.detach().cpu().float().contiguous()
-    n = x.size(0)
-    if not 1 <= k <= n:
-        raise ValueError(f"k must be in [1, {n}], got {k}: lower the budget")
-    gen = torch.Generator().manual_seed(int(seed))
-    perm = torch.randperm(n, generator=gen)
-    sample = x[perm[: max(init_sample, 4 * k)]]
-    c = _kmeans_pp(sample, k, gen)
-    fit = x[perm[: max(fit_sample, 10 * k)]]
-    scale = float(fit.var(0).mean()) + 1e-12
-    for _ in range(max_iter):
-        labels, _ = _assign(fit, c)
-        counts = torch.bincount(labels, minlength=k).float()
-        sums = torch.zeros_like(c).index_add_(0, labels, fit)
-        new = c.clone()
-        nz = counts > 0
-        new[nz] = sums[nz] / counts[nz, None]
-        shift = float(((new - c) ** 2).sum(1).mean())
-        c = new
-        if shift < tol * scale:
-            break
-    labels, d = _assign(x, c)
-    return c, labels, d
-
-
-def density(x: Tensor, k: int, seed: int = 0) -> Tensor:
-    r"""Density around k-means centres (Ma et al.; LLM-GNN Eq. "C-Density").
-
-    .. math::
-        \mathrm{density}(v) = \frac{1}{1 + \lVert x_v - c_{k(v)} \rVert_2}
-
-    Args:
-        x: ``[N, F]`` features.
-        k: number of k-means clusters.
-        seed: random seed (default: ``0``).
-
-    Returns:
-        ``[N]`` float64 densities in ``(0, 1]``.
-    """
-    _, _, d = kmeans(x, k, seed=seed)
-    return 1.0 / (1.0 + d.double().sqrt())
-
-
-def c_density(x: Tensor, num_classes: int, seed: int = 0) -> Tensor:
-    """C-Density of LLM-GNN: :func:`density` with ``k = num_classes``."""
-    return density(x, num_classes, seed=seed)
-
-
-def kmedoids(
-    x: Tensor, k: int, seed: int = 0, max_iter: int = 10
-) -> tuple[Tensor, Tensor, Tensor]:
-    """k-medoids by alternating (Voronoi) iteration, initialised from k-means.
-
-    Each cluster's medoid is the member with the smallest sum of Euclidean
-    distances to the other members; points are then reassigned to the nearest
-    medoid, until the medoids stop changing. Empty clusters keep their medoid.
-
-    Args:
-        x: ``[N, F]`` points.
-        k: number of medoids.
-        seed: random seed (default: ``0``).
-        max_iter: alternating iterations (default: ``10``).
-
-    Returns:
-        ``(medoid ids [k], labels [N], distance to own medoid [N])``.
-    """
-    x = x.detach().cpu().float().contiguous()
-    c, labels, _ = kmeans(x, k, seed=seed)
-    # start from the point nearest each centre (distinct)
-    nearest, _ = _assign(c, x)
-    medoids = _dedupe(nearest, labels, x, c)
-    for _ in range(max_iter):
-        labels, _ = _assign(x, x[medoids])
-        new = medoids.clone()
-        order = torch.argsort(labels, stable=True)
-        counts = torch.bincount(labels, minlength=k)
-        bounds = torch.cat([torch.zeros(1, dtype=torch.long), counts.cumsum(0)])
-        for j in range(k):
-            members = order[bounds[j] : bounds[j + 1]]
-            if members.numel() == 0:
-                continue
-            xm = x[members]
-            cost = torch.zeros(members.numel())
-            for s in range(0, members.numel(), 4096):
-                cost += torch.cdist(xm[s : s + 4096], xm).sum(0)
-            new[j] = members[int(torch.argmin(cost))]
-        if torch.equal(new, medoids):
-            break
-        medoids = new
-    labels, d = _assign(x, x[medoids])
-    return medoids, labels, d.sqrt()
-
-
-def _dedupe(nearest: Tensor, labels: Tensor, x: Tensor, c: Tensor) -> Tensor:
-    taken: set[int] = set()
-    out = nearest.clone()
-    for j in range(out.numel()):
-        v = int(out[j])
-        if v in taken:
-            d = ((x - c[j]) ** 2).sum(1)
-            d[torch.tensor(sorted(taken))] = math.inf
-            v = int(torch.argmin(d))
-        taken.add(v)
-        out[j] = v
-    return out
-
-
-# ----------------------------------------------------------------------------------
-# strategies
-# ----------------------------------------------------------------------------------
-def _top(score: Tensor, budget: int, candidates: Tensor | None) -> Tensor:
+def _top(score: Tensor, k: int, mask: Tensor | None) -> Tensor:
+    """The ``k`` largest entries of ``score`` inside ``mask``; ties: smaller id."""
     score = score.double().clone()
-    if candidates is not None:
-        score[~candidates] = -math.inf
-    # stable: ties broken by smaller node id
-    order = np.argsort(-score.numpy(), kind="stable")[:budget]
+    if mask is not None:
+        score[~mask] = -math.inf
+    order = np.argsort(-score.numpy(), kind="stable")[:k]
     return torch.from_numpy(order.astype(np.int64))
 
 
-def _require_x(x: Tensor | None, name: str) -> Tensor:
-    if x is None:
-        raise ValueError(f"selection {name!r} needs node features: pass x")
-    return x
+# ----------------------------------------------------------------------------------
+# the context strategies read
+# ----------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True, eq=False)
+class SelectionContext:
+    r"""The inputs of one selection and the quantities strategies share.
+
+    Build it through :func:`select`, which checks the inputs. The properties are
+    computed on first use and kept, so the ``da-*`` mixes compute C-Density, and
+    ``age`` and ``featprop`` :math:`\hat{A}^2 X`, once.
+
+    Args:
+        edge_index: ``[2, E]`` edges (treated as undirected).
+        num_nodes: number of nodes ``N``.
+        x: ``[N, F]`` node features, or ``None``.
+        budget: number of nodes to select.
+        seed: random seed (default: ``0``).
+        candidates: bool ``[N]`` mask of selectable nodes, or ``None`` for all
+            (default: ``None``).
+        num_classes: number of classes, the C of C-Density (default: ``None``).
+        alpha: AGE weight of the density rank (default: ``0.5``).
+    """
+
+    edge_index: Tensor
+    num_nodes: int
+    x: Tensor | None
+    budget: int
+    seed: int = 0
+    candidates: Tensor | None = None
+    num_classes: int | None = None
+    alpha: float = 0.5
+
+    @cached_property
+    def index(self) -> Tensor:
+        """Ids of the selectable nodes, ascending."""
+        if self.candidates is None:
+            return torch.arange(self.num_nodes)
+        return self.candidates.nonzero().view(-1)
+
+    def restrict(self, values: Tensor) -> Tensor:
+        """The rows of ``values`` (one per node) of the selectable nodes."""
+        return values if self.candidates is None else values[self.index]
+
+    def full(self, values: Tensor) -> Tensor:
+        """Per-candidate ``values`` as an ``[N]`` float64 vector, ``0`` elsewhere."""
+        out = torch.zeros(self.num_nodes, dtype=torch.float64)
+        out[self.index] = values.double()
+        return out
+
+    def top(self, score: Tensor) -> Tensor:
+        """The ``budget`` selectable nodes with the largest ``[N]`` score."""
+        return _top(score, self.budget, self.candidates)
+
+    @cached_property
+    def degree(self) -> Tensor:
+        """``[N]`` float64 degree in the undirected graph without self loops."""
+        ei, _ = to_undirected(self.edge_index.cpu().long(), None, self.num_nodes)
+        ei, _ = remove_self_loops(ei)
+        return torch.bincount(ei[1], minlength=self.num_nodes).double()
+
+    @cached_property
+    def pagerank(self) -> Tensor:
+        """``[N]`` PageRank (:func:`graphlabels.graph.pagerank`)."""
+        return pagerank(self.edge_index, self.num_nodes)
+
+    @cached_property
+    def aax(self) -> Tensor:
+        r"""``[N, F]`` propagated features :math:`\hat{A}^2 X` (:func:`aax`)."""
+        return aax(self.x, self.edge_index)
+
+    @cached_property
+    def c_density(self) -> Tensor:
+        """``[N]`` C-Density of the candidates' features (``0`` elsewhere)."""
+        return self.full(c_density(self.restrict(self.x), self.num_classes, self.seed))
 
 
-def _require_classes(num_classes: int | None, name: str) -> int:
-    if num_classes is None:
-        raise ValueError(
-            f"selection {name!r} needs num_classes (the C of C-Density): pass it"
-        )
-    return int(num_classes)
+# ----------------------------------------------------------------------------------
+# scores and strategies
+# ----------------------------------------------------------------------------------
+def _density(ctx: SelectionContext) -> Tensor:
+    return ctx.full(density(ctx.restrict(ctx.x), ctx.budget, ctx.seed))
 
 
-def _restrict(x: Tensor, candidates: Tensor | None) -> tuple[Tensor, Tensor]:
-    if candidates is None:
-        return x, torch.arange(x.size(0))
-    idx = candidates.nonzero().view(-1)
-    return x[idx], idx
+def _age(ctx: SelectionContext) -> Tensor:
+    dens = ctx.full(density(ctx.restrict(ctx.aax), ctx.budget, ctx.seed))
+    return ctx.alpha * percentile_rank(dens) + (1 - ctx.alpha) * percentile_rank(
+        ctx.pagerank
+    )
 
 
-def _full(values: Tensor, idx: Tensor, n: int, fill: float = 0.0) -> Tensor:
-    out = torch.full((n,), fill, dtype=torch.float64)
-    out[idx] = values.double()
-    return out
+#: Node scores ``[N]`` by name: ``fn(ctx)``; the strategy of the same name takes
+#: the largest, ``da-<name>`` mixes its rank with C-Density's.
+SCORES: dict[str, Callable[[SelectionContext], Tensor]] = {
+    "degree": lambda ctx: ctx.degree,
+    "pagerank": lambda ctx: ctx.pagerank,
+    "density": _density,
+    "c-density": lambda ctx: ctx.c_density,
+    "age": _age,
+}
 
 
-def _scores(
+def _random(ctx: SelectionContext) -> Tensor:
+    gen = torch.Generator().manual_seed(ctx.seed)
+    perm = torch.randperm(ctx.num_nodes, generator=gen)
+    if ctx.candidates is not None:
+        perm = perm[ctx.candidates[perm]]
+    return perm[: ctx.budget].clone()
+
+
+def _largest(score: str) -> Callable[[SelectionContext], Tensor]:
+    def run(ctx: SelectionContext) -> Tensor:
+        return ctx.top(SCORES[score](ctx))
+
+    return run
+
+
+def _difficulty_aware(score: str) -> Callable[[SelectionContext], Tensor]:
+    def run(ctx: SelectionContext) -> Tensor:
+        s = SCORES[score](ctx)
+        return ctx.top(0.5 * percentile_rank(s) + 0.5 * percentile_rank(ctx.c_density))
+
+    return run
+
+
+def _featprop(ctx: SelectionContext) -> Tensor:
+    medoids, _, _ = kmedoids(ctx.restrict(ctx.aax), ctx.budget, seed=ctx.seed)
+    return ctx.index[medoids]
+
+
+def _da_featprop(ctx: SelectionContext) -> Tensor:
+    xs = ctx.restrict(ctx.aax)
+    _, labels, d = kmedoids(xs, ctx.budget, seed=ctx.seed)
+    cd = ctx.restrict(ctx.c_density)
+    mix = 0.5 * percentile_rank(-d) + 0.5 * percentile_rank(cd)
+    # per cluster, the member with the largest mix (ties: smaller id)
+    order = torch.from_numpy(np.lexsort((-mix.numpy(), labels.numpy())))
+    first = torch.ones(order.numel(), dtype=torch.bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    chosen = order[first]
+    if chosen.numel() < ctx.budget:  # an empty cluster: fill with the best leftovers
+        rest = torch.ones(xs.size(0), dtype=torch.bool)
+        rest[chosen] = False
+        chosen = torch.cat([chosen, _top(mix, ctx.budget - chosen.numel(), rest)])
+    return ctx.index[chosen]
+
+
+# ----------------------------------------------------------------------------------
+# the registry
+# ----------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Selector:
+    """A registered strategy: ``fn(ctx) -> [budget]`` node ids, and what it needs.
+
+    Args:
+        fn: the strategy, a function of a :class:`SelectionContext`.
+        needs_x: it reads node features (default: ``False``).
+        needs_classes: it reads ``num_classes`` (default: ``False``).
+    """
+
+    fn: Callable[[SelectionContext], Tensor]
+    needs_x: bool = False
+    needs_classes: bool = False
+
+    def __call__(self, ctx: SelectionContext) -> Tensor:
+        """Run the strategy."""
+        return self.fn(ctx)
+
+
+#: Every strategy by name; run them through :func:`select`.
+SELECTORS: dict[str, Selector] = {}
+
+
+def register_selector(
     name: str,
-    edge_index: Tensor,
-    x: Tensor | None,
-    budget: int,
-    n: int,
-    num_classes: int | None,
-    seed: int,
-    candidates: Tensor | None,
-    alpha: float,
-) -> Tensor:
-    if name == "degree":
-        ei, _ = to_undirected(edge_index.cpu().long(), None, n)
-        ei = ei[:, ei[0] != ei[1]]
-        return torch.bincount(ei[1], minlength=n).double()
-    if name == "pagerank":
-        return pagerank(edge_index, n)
-    if name in ("density", "c-density"):
-        xs, idx = _restrict(_require_x(x, name), candidates)
-        k = budget if name == "density" else _require_classes(num_classes, name)
-        return _full(density(xs, k, seed), idx, n)
-    if name == "age":
-        xp = aax(_require_x(x, name), edge_index)
-        xs, idx = _restrict(xp, candidates)
-        dens = _full(density(xs, budget, seed), idx, n)
-        return alpha * percentile_rank(dens) + (1 - alpha) * percentile_rank(
-            pagerank(edge_index, n)
-        )
-    raise KeyError(name)
+    fn: Callable[[SelectionContext], Tensor],
+    *,
+    needs_x: bool = False,
+    needs_classes: bool = False,
+) -> Selector:
+    """Add a strategy to :data:`SELECTORS` (lower-case, ``-`` separated names).
+
+    Args:
+        name: the strategy's name.
+        fn: ``fn(ctx) -> [ctx.budget]`` distinct node ids among the candidates.
+        needs_x: :func:`select` rejects ``x=None`` for it (default: ``False``).
+        needs_classes: :func:`select` rejects ``num_classes=None`` for it
+            (default: ``False``).
+
+    Returns:
+        The registered :class:`Selector`.
+    """
+    if name != name.lower().replace("_", "-"):
+        raise ValueError(f"selection names are lower-case with '-', got {name!r}")
+    SELECTORS[name] = Selector(fn, needs_x, needs_classes)
+    return SELECTORS[name]
 
 
-SCORE_STRATEGIES = ("degree", "pagerank", "density", "c-density", "age")
+register_selector("random", _random)
+register_selector("degree", _largest("degree"))
+register_selector("pagerank", _largest("pagerank"))
+register_selector("density", _largest("density"), needs_x=True)
+register_selector("c-density", _largest("c-density"), needs_x=True, needs_classes=True)
+register_selector("featprop", _featprop, needs_x=True)
+register_selector("age", _largest("age"), needs_x=True)
+for _score in ("degree", "pagerank", "density", "age"):
+    register_selector(
+        f"da-{_score}", _difficulty_aware(_score), needs_x=True, needs_classes=True
+    )
+register_selector("da-featprop", _da_featprop, needs_x=True, needs_classes=True)
 
 
 def select(
@@ -425,7 +364,23 @@ def select(
         raise ValueError(
             f"unknown selection {name!r}: choose one of {', '.join(SELECTORS)}"
         )
-    n = _num_nodes(edge_index, x, num_nodes)
+    selector = SELECTORS[key]
+    if selector.needs_x and x is None:
+        raise ValueError(f"selection {key!r} needs node features: pass x")
+    if selector.needs_classes and num_classes is None:
+        raise ValueError(
+            f"selection {key!r} needs num_classes (the C of C-Density): pass it"
+        )
+    if num_nodes is not None:
+        n = int(num_nodes)
+    elif x is not None:
+        n = int(x.size(0))
+    else:
+        n = int(edge_index.max()) + 1 if edge_index.numel() else 0
+    if x is not None and x.size(0) != n:
+        raise ValueError(
+            f"x has {x.size(0)} rows for {n} nodes: pass one feature row per node"
+        )
     if candidates is not None:
         candidates = candidates.cpu().bool()
         if candidates.numel() != n:
@@ -438,82 +393,14 @@ def select(
         raise ValueError(
             f"budget must be in [1, {pool}] (selectable nodes), got {budget}"
         )
-    return SELECTORS[key](
-        edge_index, x, budget, n, num_classes, int(seed), candidates, alpha
+    ctx = SelectionContext(
+        edge_index,
+        n,
+        x,
+        int(budget),
+        seed=int(seed),
+        candidates=candidates,
+        num_classes=None if num_classes is None else int(num_classes),
+        alpha=alpha,
     )
-
-
-def _random(edge_index, x, budget, n, num_classes, seed, candidates, alpha):
-    gen = torch.Generator().manual_seed(seed)
-    perm = torch.randperm(n, generator=gen)
-    if candidates is not None:
-        perm = perm[candidates[perm]]
-    return perm[:budget].clone()
-
-
-def _score_selector(name: str) -> Callable[..., Tensor]:
-    def run(edge_index, x, budget, n, num_classes, seed, candidates, alpha):
-        s = _scores(
-            name, edge_index, x, budget, n, num_classes, seed, candidates, alpha
-        )
-        return _top(s, budget, candidates)
-
-    return run
-
-
-def _da_selector(name: str) -> Callable[..., Tensor]:
-    def run(edge_index, x, budget, n, num_classes, seed, candidates, alpha):
-        s = _scores(
-            name, edge_index, x, budget, n, num_classes, seed, candidates, alpha
-        )
-        cd = _scores(
-            "c-density", edge_index, x, budget, n, num_classes, seed, candidates, alpha
-        )
-        mix = 0.5 * percentile_rank(s) + 0.5 * percentile_rank(cd)
-        return _top(mix, budget, candidates)
-
-    return run
-
-
-def _featprop(edge_index, x, budget, n, num_classes, seed, candidates, alpha):
-    xs, idx = _restrict(aax(_require_x(x, "featprop"), edge_index), candidates)
-    medoids, _, _ = kmedoids(xs, budget, seed=seed)
-    return idx[medoids]
-
-
-def _da_featprop(edge_index, x, budget, n, num_classes, seed, candidates, alpha):
-    xs, idx = _restrict(aax(_require_x(x, "da-featprop"), edge_index), candidates)
-    _, labels, d = kmedoids(xs, budget, seed=seed)
-    cd = _scores(
-        "c-density", edge_index, x, budget, n, num_classes, seed, candidates, alpha
-    )[idx]
-    mix = 0.5 * percentile_rank(-d) + 0.5 * percentile_rank(cd)
-    # per cluster, the member with the largest mix (ties: smaller id)
-    order = torch.from_numpy(np.lexsort((-mix.numpy(), labels.numpy())))
-    first = torch.ones(order.numel(), dtype=torch.bool)
-    first[1:] = labels[order][1:] != labels[order][:-1]
-    chosen = order[first]
-    if chosen.numel() < budget:  # an empty cluster: fill with the best leftovers
-        rest = torch.ones(xs.size(0), dtype=torch.bool)
-        rest[chosen] = False
-        extra = _top(mix, budget - chosen.numel(), rest)
-        chosen = torch.cat([chosen, extra])
-    return idx[chosen]
-
-
-SELECTORS: dict[str, Callable[..., Tensor]] = {
-    "random": _random,
-    "degree": _score_selector("degree"),
-    "pagerank": _score_selector("pagerank"),
-    "density": _score_selector("density"),
-    "c-density": _score_selector("c-density"),
-    "featprop": _featprop,
-    "age": _score_selector("age"),
-    "da-degree": _da_selector("degree"),
-    "da-pagerank": _da_selector("pagerank"),
-    "da-density": _da_selector("density"),
-    "da-age": _da_selector("age"),
-    "da-featprop": _da_featprop,
-}
-"""Every strategy by name: ``fn(edge_index, x, budget, n, C, seed, candidates,
-alpha)``; call them through :func:`select`."""
+    return selector(ctx)

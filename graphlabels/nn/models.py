@@ -83,16 +83,10 @@ def _widths(in_channels: int, hidden: int, out: int, num_layers: int) -> list[in
     return [in_channels] + [hidden] * (num_layers - 1) + [out]
 
 
-class GCN(_Stack):
-    """Graph Convolutional Network (Kipf & Welling, ICLR 2017).
+class _ConvStack(_Stack):
+    """``num_layers`` layers of ``conv`` from ``in_channels`` to ``out_channels``."""
 
-    Args:
-        in_channels: input feature size.
-        hidden_channels: hidden size (default: ``64``).
-        out_channels: number of classes.
-        num_layers: number of GCN layers (default: ``2``).
-        dropout: dropout on the input and between layers (default: ``0.5``).
-    """
+    conv: type[nn.Module]
 
     def __init__(
         self,
@@ -103,13 +97,34 @@ class GCN(_Stack):
         dropout: float = 0.5,
     ):
         w = _widths(in_channels, hidden_channels, out_channels, num_layers)
-        layers = [GCNConv(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
+        layers = [self.conv(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
         super().__init__(layers, dropout, dropout)
-        # GCNConv applies its linear map before propagating when it shrinks width.
-        self.sparse_input = w[1] < w[0]
 
 
-class SAGE(_Stack):
+class GCN(_ConvStack):
+    """Graph Convolutional Network (Kipf & Welling, ICLR 2017).
+
+    Args:
+        in_channels: input feature size.
+        out_channels: number of classes.
+        hidden_channels: hidden size (default: ``64``).
+        num_layers: number of GCN layers (default: ``2``).
+        dropout: dropout on the input and between layers (default: ``0.5``).
+    """
+
+    conv = GCNConv
+
+    @property
+    def sparse_input(self) -> bool:  # type: ignore[override]
+        """Sparse ``x`` is welcome when the first layer shrinks the width.
+
+        GCNConv then applies its linear map before propagating.
+        """
+        first = self.layers[0]
+        return first.out_channels < first.in_channels
+
+
+class SAGE(_ConvStack):
     """GraphSAGE with mean aggregation (Hamilton et al., NeurIPS 2017).
 
     Args:
@@ -120,17 +135,7 @@ class SAGE(_Stack):
         dropout: dropout on the input and between layers (default: ``0.5``).
     """
 
-    def __init__(
-        self,
-        in_channels: int,
-        out_channels: int,
-        hidden_channels: int = 64,
-        num_layers: int = 2,
-        dropout: float = 0.5,
-    ):
-        w = _widths(in_channels, hidden_channels, out_channels, num_layers)
-        layers = [SAGEConv(a, b) for a, b in zip(w[:-1], w[1:], strict=True)]
-        super().__init__(layers, dropout, dropout)
+    conv = SAGEConv
 
 
 class GAT(_Stack):

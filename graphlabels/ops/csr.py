@@ -376,18 +376,40 @@ class CSR:
 _EDGE_CACHE: dict[int, tuple[Any, int, int, CSR]] = {}
 
 
-def as_csr(adj: CSR | Tensor, num_nodes: int | None = None) -> CSR:
+def as_csr(
+    adj: CSR | Tensor,
+    num_nodes: int | None = None,
+    edge_weight: Tensor | None = None,
+) -> CSR:
     """Turn ``adj`` (a :class:`CSR` or an ``edge_index``) into a CSR.
 
-    The conversion of an ``edge_index`` is cached per tensor (while the tensor is
-    alive and unmodified), so layers may be called with ``edge_index`` repeatedly
-    without re-sorting it.
+    The conversion of an unweighted ``edge_index`` is cached per tensor (while the
+    tensor is alive and unmodified), so layers and propagation may be called with
+    ``edge_index`` repeatedly without re-sorting it.
+
+    Args:
+        adj: a :class:`CSR` or a ``[2, E]`` ``edge_index`` (row 0 = source, row 1 =
+            target).
+        num_nodes: number of nodes, the rows of the features (or labels) that
+            ``adj`` multiplies; a CSR must have this many columns
+            (default: ``max(edge_index) + 1``, any CSR).
+        edge_weight: optional ``[E]`` weights in the order of ``edge_index``'s
+            columns. Not allowed with a CSR, which carries its own values.
+
+    Returns:
+        The CSR whose row ``i`` holds the in-neighbours of node ``i``.
     """
     if isinstance(adj, CSR):
+        if edge_weight is not None:
+            raise ValueError(
+                "edge_weight was given together with a CSR: put the weights into "
+                "the CSR (CSR.from_edge_index(edge_index, num_nodes, edge_weight)) "
+                "and pass edge_weight=None"
+            )
         if num_nodes is not None and adj.num_cols != num_nodes:
             raise ValueError(
                 f"X has {num_nodes} rows but A has {adj.num_cols} columns: pass "
-                "features for every node of the graph"
+                "one row of X (features or labels) per node of the graph"
             )
         return adj
     if isinstance(adj, Tensor):
@@ -396,6 +418,14 @@ def as_csr(adj: CSR | Tensor, num_nodes: int | None = None) -> CSR:
                 "torch sparse tensors are not accepted as adj: build "
                 "graphlabels.ops.CSR.from_edge_index(edge_index) instead"
             )
+        if edge_weight is not None:
+            if adj.dim() == 2 and edge_weight.size(0) != adj.size(-1):
+                raise ValueError(
+                    f"edge_weight has shape {list(edge_weight.shape)} but there are "
+                    f"{adj.size(-1)} edges: pass one weight per column of "
+                    "edge_index"
+                )
+            return CSR.from_edge_index(adj, num_nodes, edge_weight)
         import weakref
 
         hit = _EDGE_CACHE.get(id(adj))

@@ -13,7 +13,7 @@ from torch import Tensor
 
 from graphlabels import ops
 
-__all__ = ["NORMS", "Adjacency", "as_csr", "mask_to_index", "normalized", "propagate"]
+__all__ = ["NORMS", "Adjacency", "mask_to_index", "normalized", "propagate"]
 
 #: Adjacency normalisations: ``"sym"`` :math:`D^{-1/2} A D^{-1/2}`, ``"row"``
 #: :math:`D^{-1} A` (mean over in-neighbours, C&S's ``DA``) and ``"col"``
@@ -41,64 +41,6 @@ def check_layers_alpha(num_layers: int, alpha: float, what: str = "") -> None:
         raise ValueError(f"{what}alpha must be in [0, 1], got {alpha}")
 
 
-def as_csr(
-    edge_index: Adjacency, num_nodes: int, edge_weight: Tensor | None = None
-) -> ops.CSR:
-    """The graph as a :class:`graphlabels.ops.CSR` with ``num_nodes`` rows.
-
-    Args:
-        edge_index: ``[2, E]`` edges (row 0 = source, row 1 = target) or a CSR.
-        num_nodes: number of nodes, the rows of the labels.
-        edge_weight: optional ``[E]`` weights in the order of ``edge_index``'s
-            columns. Not allowed with a CSR, which carries its own values.
-
-    Returns:
-        The CSR whose row ``i`` holds the in-neighbours of node ``i``.
-    """
-    if isinstance(edge_index, ops.CSR):
-        if edge_weight is not None:
-            raise ValueError(
-                "edge_weight was given together with a CSR: put the weights into "
-                "the CSR (CSR.from_edge_index(edge_index, num_nodes, edge_weight)) "
-                "and pass edge_weight=None"
-            )
-        if edge_index.num_rows != num_nodes or edge_index.num_cols != num_nodes:
-            raise ValueError(
-                f"the CSR has shape ({edge_index.num_rows}, {edge_index.num_cols}) "
-                f"but the labels have {num_nodes} rows: pass a square CSR with one "
-                "row per node"
-            )
-        return edge_index
-    if not isinstance(edge_index, Tensor):
-        raise TypeError(
-            "edge_index must be a [2, E] tensor or a graphlabels.ops.CSR, got "
-            f"{type(edge_index).__name__}"
-        )
-    if edge_index.dim() != 2 or edge_index.size(0) != 2:
-        raise ValueError(
-            f"edge_index must have shape [2, E], got {list(edge_index.shape)}: "
-            "transpose an [E, 2] edge list with edge_index.t()"
-        )
-    if edge_index.numel() and int(edge_index.max()) >= num_nodes:
-        raise ValueError(
-            f"edge_index has values >= num_nodes (max {int(edge_index.max())}, "
-            f"num_nodes {num_nodes}): the labels need one row per node"
-        )
-    if edge_weight is not None:
-        if edge_weight.dim() != 1 or edge_weight.numel() != edge_index.size(1):
-            raise ValueError(
-                f"edge_weight has shape {list(edge_weight.shape)} but there are "
-                f"{edge_index.size(1)} edges: pass one weight per column of "
-                "edge_index"
-            )
-        if edge_weight.numel() and float(edge_weight.min()) < 0:
-            raise ValueError(
-                f"edge_weight has negative values (min {float(edge_weight.min())}): "
-                "propagation needs non-negative weights"
-            )
-    return ops.CSR.from_edge_index(edge_index, num_nodes, edge_weight)
-
-
 def normalized(A: ops.CSR, norm: str, dtype: torch.dtype) -> Tensor:
     r"""The values of the normalised adjacency, in CSR order.
 
@@ -108,6 +50,11 @@ def normalized(A: ops.CSR, norm: str, dtype: torch.dtype) -> Tensor:
     contribute nothing. Results are cached in ``A.cache``.
     """
     check_norm(norm)
+    if A.num_rows != A.num_cols:
+        raise ValueError(
+            f"the CSR has shape ({A.num_rows}, {A.num_cols}): propagation needs a "
+            "square CSR with one row per node"
+        )
     key = (_CACHE_KEY, norm, dtype)
     cache = getattr(A, "cache", None)
     if cache is not None and key in cache:
@@ -117,6 +64,11 @@ def normalized(A: ops.CSR, norm: str, dtype: torch.dtype) -> Tensor:
     if w is None:
         w = torch.ones(A.nnz, dtype=dtype, device=col.device)
     else:
+        if w.dim() != 1:
+            raise ValueError(
+                f"the adjacency has edge weights of shape {list(w.shape)}: "
+                "propagation needs one weight per edge"
+            )
         if A.nnz and float(w.min()) < 0:
             raise ValueError(
                 f"the adjacency has negative weights (min {float(w.min())}): "

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import torch
 from torch import Tensor
 
+from graphlabels.ops import as_csr
 from graphlabels.propagation._common import (
     Adjacency,
-    as_csr,
     check_layers_alpha,
     check_norm,
     mask_to_index,

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from graphlabels import ops
-from graphlabels.graph import add_self_loops, to_undirected
+from graphlabels.graph import to_undirected
 from graphlabels.propagation._common import normalized
 
 __all__ = [
@@ -123,8 +123,7 @@ def diffusion_features(
     """
     n = x.size(0)
     ei, _ = to_undirected(edge_index, None, n)
-    ei, _ = add_self_loops(ei, None, n)
-    A = ops.CSR.from_edge_index(ei, n)
+    A = ops.add_self_loops(ops.CSR.from_edge_index(ei, n))
     w = normalized(A, "sym", x.dtype)
     out = x.clone()
     for _ in range(num_layers):

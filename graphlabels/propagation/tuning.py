@@ -15,7 +15,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from graphlabels.graph import Graph, add_self_loops
+from graphlabels import ops
+from graphlabels.graph import Graph
 from graphlabels.propagation.correct_and_smooth import CorrectAndSmooth
 from graphlabels.propagation.label_propagation import label_propagation
 
@@ -125,12 +126,8 @@ def select_label_propagation(
         for combo in itertools.product(*(grid[k] for k in keys)):
             cfg = dict(zip(keys, combo, strict=True))
             if cfg["self_loops"] not in loops:
-                ei = graph.edge_index
-                w = graph.edge_weight
-                if cfg["self_loops"]:
-                    ei, w = add_self_loops(ei, w, graph.num_nodes)
-                loops[cfg["self_loops"]] = (ei, w)
-            ei, w = loops[cfg["self_loops"]]
+                loops[cfg["self_loops"]] = _adjacency(graph, cfg["self_loops"])
+            adjacency = loops[cfg["self_loops"]]
             snaps: dict[int, Tensor] = {}
             counter = [0]
 
@@ -140,7 +137,7 @@ def select_label_propagation(
                     _snaps[_counter[0]] = out.clone()
                 return out
 
-            _run_lp(graph, {**cfg, "num_layers": steps[-1]}, (ei, w), snap)
+            _run_lp(graph, {**cfg, "num_layers": steps[-1]}, adjacency, snap)
             for k in steps:
                 key = tuple(sorted({**cfg, "num_layers": k}.items()))
                 pred = snaps[k]
@@ -157,23 +154,24 @@ def select_label_propagation(
     )
 
 
+def _adjacency(graph: Graph, self_loops: bool) -> ops.CSR:
+    """The graph's CSR, with one self loop per node (PyG semantics) if asked."""
+    return ops.add_self_loops(graph.csr()) if self_loops else graph.csr()
+
+
 def _run_lp(
     graph: Graph,
     params: dict[str, Any],
-    adjacency: tuple[Tensor, Tensor | None] | None = None,
+    adjacency: ops.CSR | None = None,
     post_step: Any = None,
 ) -> Tensor:
     if adjacency is None:
-        ei, w = graph.edge_index, graph.edge_weight
-        if params["self_loops"]:
-            ei, w = add_self_loops(ei, w, graph.num_nodes)
-    else:
-        ei, w = adjacency
+        adjacency = _adjacency(graph, params["self_loops"])
     return label_propagation(
         graph.y,
-        ei,
+        adjacency,
         graph.train_mask,
-        w,
+        None,
         num_layers=params["num_layers"],
         alpha=params["alpha"],
         norm=params["norm"],

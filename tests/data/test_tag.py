@@ -3,6 +3,7 @@ import torch
 
 from graphlabels.data import has_text, load
 from graphlabels.data.tag import WEBKB_TEXT
+from graphlabels.graph import Graph
 
 EXPECTED_WEBKB = {
     "webkb-texas-text": (187, 328, [34, 18, 103, 31, 1]),
@@ -29,6 +30,14 @@ def test_cora_partial_texts(loaded):
     title, abstract = g.texts[3].split("\n", 1)
     assert title == "Bayesian Induction of Features in Temporal Domains"
     assert abstract.startswith("Most concept induction algorithms")
+
+
+def test_has_text_treats_whitespace_as_no_text():
+    ei = torch.tensor([[0, 1, 2], [1, 2, 3]])
+    g = Graph(ei, 4, texts=["a title", "", "  \n\t", " x "])
+    assert has_text(g).tolist() == [True, False, False, True]
+    with pytest.raises(ValueError, match="no texts"):
+        has_text(g.replace(texts=None))
 
 
 def test_has_text_needs_texts(loaded):

@@ -1,9 +1,10 @@
 import pytest
 import torch
 
+from graphlabels.data import has_text
 from graphlabels.graph import Graph
 from graphlabels.labelfree.annotators.base import Annotation, Annotator
-from graphlabels.labelfree.pipeline import LabelFreePipeline, has_text
+from graphlabels.labelfree.pipeline import LabelFreePipeline
 
 WORDS = ["database", "learning", "interface"]
 
@@ -51,14 +52,6 @@ def make_graph(n_per=40, seed=0):
         else:
             texts.append(f"a sure paper on {WORDS[int(y[i])]}")
     return Graph(ei, n, x=x, y=y, texts=texts, class_names=["DB", "ML", "HCI"])
-
-
-def test_has_text():
-    g = make_graph()
-    m = has_text(g)
-    assert m.tolist() == [bool(t) for t in g.texts]
-    with pytest.raises(ValueError, match="no texts"):
-        has_text(g.replace(texts=None))
 
 
 def test_pipeline_end_to_end_attributes():

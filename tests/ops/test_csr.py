@@ -117,6 +117,18 @@ def test_as_csr_caches_edge_index_and_checks_size():
         as_csr(A.to_torch(), 2)
 
 
+def test_as_csr_with_edge_weight():
+    ei = torch.tensor([[0, 1, 1], [1, 0, 2]])
+    w = torch.tensor([1.0, 2.0, 3.0])
+    A = as_csr(ei, 3, w)
+    assert torch.equal(A.to_dense(), CSR.from_edge_index(ei, 3, w).to_dense())
+    assert as_csr(ei, 3, w) is not A  # weighted conversions are not cached
+    with pytest.raises(ValueError, match="one weight per column of edge_index"):
+        as_csr(ei, 3, torch.ones(2))
+    with pytest.raises(ValueError, match="together with a CSR"):
+        as_csr(A, 3, w)
+
+
 def test_to_device_noop_and_repr():
     A = CSR.from_edge_index(torch.tensor([[0], [1]]), 2)
     assert A.to("cpu") is A

@@ -38,6 +38,15 @@ def test_normalized_matches_dense(random_graph, dense, norm):
     assert normalized(A, norm, torch.float64) is vals  # cached on the CSR
 
 
+def test_normalized_rejects_non_square_and_multi_column_weights():
+    ei = torch.tensor([[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match="square CSR"):
+        normalized(ops.CSR.from_edge_index(ei, (3, 2)), "sym", torch.float32)
+    A = ops.CSR.from_edge_index(ei, 2, torch.ones(2, 3))
+    with pytest.raises(ValueError, match="one weight per edge"):
+        normalized(A, "sym", torch.float32)
+
+
 def test_mask_to_index_variants():
     m = torch.tensor([False, True, True, False])
     assert mask_to_index(m, 4).tolist() == [1, 2]

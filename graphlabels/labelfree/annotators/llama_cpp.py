@@ -43,6 +43,7 @@ from graphlabels.labelfree.prompts import (
     correction_message,
     parse_reply,
 )
+from graphlabels.typing import import_optional
 
 __all__ = ["LlamaCppAnnotator", "smollm2_path"]
 
@@ -129,13 +130,8 @@ class LlamaCppAnnotator(Annotator):
     def llm(self) -> Any:
         """The loaded ``llama_cpp.Llama`` (loaded on first use)."""
         if self._llm is None:
-            try:
-                from llama_cpp import Llama
-            except ImportError as e:  # pragma: no cover - depends on the extra
-                raise ImportError(
-                    "llama-cpp-python is missing: pip install 'graphlabels[llm]'"
-                ) from e
-            self._llm = Llama(
+            llama_cpp = import_optional("llama_cpp", "LlamaCppAnnotator")
+            self._llm = llama_cpp.Llama(
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
                 logits_all=self.mode == "verbalizer",
@@ -150,9 +146,10 @@ class LlamaCppAnnotator(Annotator):
     def _chat_prompt(self, messages: list[dict[str, str]]) -> str:
         template = self.llm.metadata.get("tokenizer.chat_template")
         if template:
-            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-            fmt = Jinja2ChatFormatter(
+            chat_format = import_optional(
+                "llama_cpp.llama_chat_format", "LlamaCppAnnotator"
+            )
+            fmt = chat_format.Jinja2ChatFormatter(
                 template=template,
                 eos_token=self.llm.detokenize([self.llm.token_eos()]).decode(
                     errors="ignore"

@@ -31,9 +31,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from graphlabels.labelfree.annotators.base import Annotation, Annotator, BudgetExceeded
 from graphlabels.labelfree.cache import AnnotationCache, make_key
@@ -45,6 +43,10 @@ from graphlabels.labelfree.prompts import (
     correction_message,
     parse_reply,
 )
+from graphlabels.typing import import_optional
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AnnotationError", "OpenAIAnnotator"]
 
@@ -216,6 +218,8 @@ class OpenAIAnnotator(Annotator):
         return h
 
     def _post(self, client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
+        import httpx
+
         url = f"{self.base_url}/chat/completions"
         try:
             r = client.post(url, json=body, headers=self._headers())
@@ -406,6 +410,7 @@ class OpenAIAnnotator(Annotator):
         """
         if not label_names:
             raise ValueError("label_names is empty: pass the category names")
+        httpx = import_optional("httpx", "OpenAIAnnotator")
         stop = threading.Event()
         results: list[Annotation | None] = [None] * len(texts)
         bar = None

@@ -18,11 +18,75 @@ import triton.language as tl
 from torch import Tensor
 
 from graphlabels.ops._triton._launch import Kernel, next_pow2
+from graphlabels.ops._triton._tiles import edge_block, row_range
 from graphlabels.ops.csr import CSR
 
 __all__ = ["gat_aggregate"]
 
 
+# -- pieces shared by the kernels (inlined by the compiler) ---------------------------
+@triton.jit
+def _leaky_relu(z, slope):
+    return tl.where(z > 0, z, z * slope)
+
+
+@triton.jit
+def _leaky_relu_grad(z, ds, slope):
+    """The gradient ``dL/dz`` from ``dL/ds`` with ``s = leaky_relu(z)``."""
+    return tl.where(z > 0, ds, ds * slope)
+
+
+@triton.jit
+def _head_program(rowptr_ptr, C, BLOCK_C: tl.constexpr):
+    """Row (int64), head, channel lanes and entry range of a per-head program."""
+    row = tl.program_id(0).to(tl.int64)
+    h = tl.program_id(1)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_c = offs_c < C
+    start, end = row_range(rowptr_ptr, row)
+    return row, h, offs_c, mask_c, start, end
+
+
+@triton.jit
+def _head_tile(ptr, nodes, h, H, C, offs_c, mask_e, mask_c):
+    """``ptr[nodes, h, :]`` as a float32 ``BLOCK_E x BLOCK_C`` tile."""
+    return tl.load(
+        ptr + (nodes * H + h)[:, None] * C + offs_c[None, :],
+        mask=mask_e[:, None] & mask_c[None, :],
+        other=0.0,
+    ).to(tl.float32)
+
+
+@triton.jit
+def _heads_lanes(H, C, BLOCK_H: tl.constexpr, BLOCK_C: tl.constexpr):
+    """Head and channel lanes of the all-heads kernels."""
+    offs_h = tl.arange(0, BLOCK_H)
+    offs_c = tl.arange(0, BLOCK_C)
+    mask_h = offs_h < H
+    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
+    hc = offs_h[:, None] * C + offs_c[None, :]
+    return offs_h, mask_h, mask_hc, hc
+
+
+@triton.jit
+def _heads_tile(ptr, nodes, hc, H, C, mask_e, mask_hc):
+    """``ptr[nodes, :, :]`` as a float32 ``BLOCK_E x BLOCK_H x BLOCK_C`` tile."""
+    return tl.load(
+        ptr + nodes[:, None, None] * (H * C) + hc[None, :, :],
+        mask=mask_e[:, None, None] & mask_hc[None, :, :],
+        other=0.0,
+    ).to(tl.float32)
+
+
+@triton.jit
+def _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope):
+    """``z = a_src[cols, :] + a_d`` and ``leaky_relu(z)`` for a block of entries."""
+    z = tl.load(asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0)
+    z = z.to(tl.float32) + a_d[None, :]
+    return z, _leaky_relu(z, slope)
+
+
+# -- one program per (row, head) -------------------------------------------------------
 @triton.jit
 def _gat_fwd_kernel(
     rowptr_ptr,
@@ -38,33 +102,21 @@ def _gat_fwd_kernel(
     BLOCK_E: tl.constexpr,
     BLOCK_C: tl.constexpr,
 ):
-    row = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    row, h, offs_c, mask_c, start, end = _head_program(rowptr_ptr, C, BLOCK_C)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     m = tl.max(tl.full([BLOCK_E], float("-inf"), tl.float32), axis=0)
     s_sum = tl.sum(tl.zeros([BLOCK_E], tl.float32), axis=0)
     acc = tl.zeros([BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
-        z = z + a_d
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z + a_d, slope)
         s = tl.where(mask_e, s, float("-inf"))
         m_new = tl.maximum(m, tl.max(s, axis=0))
         p = tl.exp(s - m_new)
         scale = tl.exp(m - m_new)
         s_sum = s_sum * scale + tl.sum(p, axis=0)
-        xt = tl.load(
-            x_ptr + (cols * H + h)[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _head_tile(x_ptr, cols, h, H, C, offs_c, mask_e, mask_c)
         acc = acc * scale + tl.sum(p[:, None] * xt, axis=0)
         m = m_new
     nonempty = s_sum > 0
@@ -97,12 +149,7 @@ def _gat_bwd_dst_kernel(
     BLOCK_C: tl.constexpr,
 ):
     """D a_dst[i] = sum over row i of dL/dz_e."""
-    row = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    row, h, offs_c, mask_c, start, end = _head_program(rowptr_ptr, C, BLOCK_C)
     a_d = tl.load(adst_ptr + row * H + h).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + h)
     dot = tl.load(dot_ptr + row * H + h)
@@ -110,21 +157,15 @@ def _gat_bwd_dst_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         z = tl.load(asrc_ptr + cols * H + h, mask=mask_e, other=0.0).to(tl.float32)
         z = z + a_d
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(mask_e, tl.exp(s - lse), 0.0)
-        xt = tl.load(
-            x_ptr + (cols * H + h)[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _head_tile(x_ptr, cols, h, H, C, offs_c, mask_e, mask_c)
         dalpha = tl.sum(xt * g[None, :], axis=1)
         ds = alpha * (dalpha - dot)
-        acc += tl.where(z > 0, ds, ds * slope)
+        acc += _leaky_relu_grad(z, ds, slope)
     tl.store(dadst_ptr + row * H + h, tl.sum(acc, axis=0))
 
 
@@ -147,35 +188,24 @@ def _gat_bwd_src_kernel(
     BLOCK_C: tl.constexpr,
 ):
     """Over the transpose: dx[j] = sum_e alpha_e dout[i_e]; d a_src[j] = sum dz_e."""
-    j = tl.program_id(0).to(tl.int64)
-    h = tl.program_id(1)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_c = offs_c < C
-    start = tl.load(trowptr_ptr + j).to(tl.int64)
-    end = tl.load(trowptr_ptr + j + 1).to(tl.int64)
+    j, h, offs_c, mask_c, start, end = _head_program(trowptr_ptr, C, BLOCK_C)
     a_s = tl.load(asrc_ptr + j * H + h).to(tl.float32)
     xj = tl.load(x_ptr + (j * H + h) * C + offs_c, mask=mask_c, other=0.0)
     xj = xj.to(tl.float32)
     acc_x = tl.zeros([BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_E], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        rows = tl.load(tcol_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, rows = edge_block(tcol_ptr, e0, end, BLOCK_E)
         idx = rows * H + h
         z = tl.load(adst_ptr + idx, mask=mask_e, other=0.0).to(tl.float32) + a_s
         lse = tl.load(lse_ptr + idx, mask=mask_e, other=0.0)
         dot = tl.load(dot_ptr + idx, mask=mask_e, other=0.0)
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(mask_e, tl.exp(s - lse), 0.0)
-        gt = tl.load(
-            dout_ptr + idx[:, None] * C + offs_c[None, :],
-            mask=mask_e[:, None] & mask_c[None, :],
-            other=0.0,
-        ).to(tl.float32)
+        gt = _head_tile(dout_ptr, rows, h, H, C, offs_c, mask_e, mask_c)
         dalpha = tl.sum(gt * xj[None, :], axis=1)
         ds = alpha * (dalpha - dot)
-        acc_a += tl.where(z > 0, ds, ds * slope)
+        acc_a += _leaky_relu_grad(z, ds, slope)
         acc_x += tl.sum(alpha[:, None] * gt, axis=0)
     tl.store(
         dx_ptr + (j * H + h) * C + offs_c,
@@ -185,6 +215,7 @@ def _gat_bwd_src_kernel(
     tl.store(dasrc_ptr + j * H + h, tl.sum(acc_a, axis=0))
 
 
+# -- one program per row, all heads ----------------------------------------------------
 @triton.jit
 def _gat_fwd_heads_kernel(
     rowptr_ptr,
@@ -203,38 +234,23 @@ def _gat_fwd_heads_kernel(
 ):
     """All heads of one row per program: whole feature rows are gathered once."""
     row = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     m = tl.full([BLOCK_H], float("-inf"), tl.float32)
     s_sum = tl.zeros([BLOCK_H], tl.float32)
     acc = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
-        z = tl.load(
-            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
-        ).to(tl.float32)
-        z = z + a_d[None, :]
-        s = tl.where(z > 0, z, z * slope)
+        _, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         s = tl.where(m_eh, s, float("-inf"))
         m_new = tl.maximum(m, tl.max(s, axis=0))
         m_safe = tl.where(m_new == float("-inf"), 0.0, m_new)
         p = tl.exp(s - m_safe[None, :])
         scale = tl.exp(m - m_safe)
         s_sum = s_sum * scale + tl.sum(p, axis=0)
-        xt = tl.load(
-            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _heads_tile(x_ptr, cols, hc, H, C, mask_e, mask_hc)
         acc = acc * scale[:, None] + tl.sum(p[:, :, None] * xt, axis=0)
         m = m_new
     nonempty = s_sum > 0
@@ -267,13 +283,8 @@ def _gat_bwd_dst_heads_kernel(
 ):
     """All heads of one row: d a_dst[i, :] = sum over the row of dL/dz."""
     row = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = row_range(rowptr_ptr, row)
     a_d = tl.load(adst_ptr + row * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     lse = tl.load(lse_ptr + row * H + offs_h, mask=mask_h, other=0.0)
     dot = tl.load(dot_ptr + row * H + offs_h, mask=mask_h, other=0.0)
@@ -281,24 +292,14 @@ def _gat_bwd_dst_heads_kernel(
     g = g.to(tl.float32)
     acc = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        _, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
-        z = tl.load(
-            asrc_ptr + cols[:, None] * H + offs_h[None, :], mask=m_eh, other=0.0
-        ).to(tl.float32)
-        z = z + a_d[None, :]
-        s = tl.where(z > 0, z, z * slope)
+        z, s = _heads_logits(asrc_ptr, cols, offs_h, H, m_eh, a_d, slope)
         alpha = tl.where(m_eh, tl.exp(s - lse[None, :]), 0.0)
-        xt = tl.load(
-            x_ptr + cols[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        xt = _heads_tile(x_ptr, cols, hc, H, C, mask_e, mask_hc)
         dalpha = tl.sum(xt * g[None, :, :], axis=2)
         ds = alpha * (dalpha - dot[None, :])
-        acc += tl.sum(tl.where(z > 0, ds, ds * slope), axis=0)
+        acc += tl.sum(_leaky_relu_grad(z, ds, slope), axis=0)
     tl.store(dadst_ptr + row * H + offs_h, acc, mask=mask_h)
 
 
@@ -333,36 +334,25 @@ def _gat_bwd_src_heads_kernel(
     ``DZ_SCATTER`` at its CSR position ``tperm[p]``.
     """
     j = tl.program_id(0).to(tl.int64)
-    offs_h = tl.arange(0, BLOCK_H)
-    offs_c = tl.arange(0, BLOCK_C)
-    mask_h = offs_h < H
-    mask_hc = mask_h[:, None] & (offs_c < C)[None, :]
-    hc = offs_h[:, None] * C + offs_c[None, :]
-    start = tl.load(trowptr_ptr + j).to(tl.int64)
-    end = tl.load(trowptr_ptr + j + 1).to(tl.int64)
+    offs_h, mask_h, mask_hc, hc = _heads_lanes(H, C, BLOCK_H, BLOCK_C)
+    start, end = row_range(trowptr_ptr, j)
     a_s = tl.load(asrc_ptr + j * H + offs_h, mask=mask_h, other=0.0).to(tl.float32)
     xj = tl.load(x_ptr + j * (H * C) + hc, mask=mask_hc, other=0.0).to(tl.float32)
     acc_x = tl.zeros([BLOCK_H, BLOCK_C], dtype=tl.float32)
     acc_a = tl.zeros([BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        rows = tl.load(tcol_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
+        offs_e, mask_e, rows = edge_block(tcol_ptr, e0, end, BLOCK_E)
         m_eh = mask_e[:, None] & mask_h[None, :]
         idx = rows[:, None] * H + offs_h[None, :]
         z = tl.load(adst_ptr + idx, mask=m_eh, other=0.0).to(tl.float32) + a_s[None, :]
         lse = tl.load(lse_ptr + idx, mask=m_eh, other=0.0)
         dot = tl.load(dot_ptr + idx, mask=m_eh, other=0.0)
-        s = tl.where(z > 0, z, z * slope)
+        s = _leaky_relu(z, slope)
         alpha = tl.where(m_eh, tl.exp(s - lse), 0.0)
-        gt = tl.load(
-            dout_ptr + rows[:, None, None] * (H * C) + hc[None, :, :],
-            mask=mask_e[:, None, None] & mask_hc[None, :, :],
-            other=0.0,
-        ).to(tl.float32)
+        gt = _heads_tile(dout_ptr, rows, hc, H, C, mask_e, mask_hc)
         dalpha = tl.sum(gt * xj[None, :, :], axis=2)
         ds = alpha * (dalpha - dot)
-        dz = tl.where(z > 0, ds, ds * slope)
+        dz = _leaky_relu_grad(z, ds, slope)
         acc_a += tl.sum(dz, axis=0)
         acc_x += tl.sum(alpha[:, :, None] * gt, axis=0)
         if STORE_DZ:
@@ -393,8 +383,7 @@ def _row_sum_kernel(
     row = tl.program_id(0).to(tl.int64)
     offs_h = tl.arange(0, BLOCK_H)
     mask_h = offs_h < H
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    start, end = row_range(rowptr_ptr, row)
     acc = tl.zeros([BLOCK_E, BLOCK_H], dtype=tl.float32)
     for e0 in range(start, end, BLOCK_E):
         offs_e = e0 + tl.arange(0, BLOCK_E)

@@ -13,6 +13,7 @@ import triton.language as tl
 from torch import Tensor
 
 from graphlabels.ops._triton._launch import Kernel, next_pow2
+from graphlabels.ops._triton._tiles import edge_block, row_range, weighted_tile
 from graphlabels.ops.csr import CSR
 
 __all__ = ["choose_kernel", "spmm_max", "spmm_sum"]
@@ -55,14 +56,9 @@ def _spmm_row_kernel(
             cols = cols.to(tl.int64)
         else:
             cols = cols.to(tl.int32)
-        tile = tl.load(
-            x_ptr + cols[:, None] * F + offs_f[None, :],
-            mask=mask_e[:, None] & mask_f[None, :],
-            other=0.0,
-        ).to(tl.float32)
-        if HAS_W:
-            w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
-            tile = tile * w[:, None]
+        tile = weighted_tile(
+            x_ptr, w_ptr, cols, offs_e, mask_e, offs_f, mask_f, F, HAS_W
+        )
         acc += tl.sum(tile, axis=0)
     if IDX64:
         out_off = row.to(tl.int64) * F + offs_f
@@ -106,17 +102,10 @@ def _spmm_nnz_kernel(
         hi = tl.minimum(row_end, e)
         acc = tl.zeros([BLOCK_F], dtype=tl.float32)
         for e0 in range(lo, hi, BLOCK_E):
-            offs_e = e0 + tl.arange(0, BLOCK_E)
-            mask_e = offs_e < hi
-            cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
-            tile = tl.load(
-                x_ptr + cols[:, None] * F + offs_f[None, :],
-                mask=mask_e[:, None] & mask_f[None, :],
-                other=0.0,
-            ).to(tl.float32)
-            if HAS_W:
-                w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
-                tile = tile * w[:, None]
+            offs_e, mask_e, cols = edge_block(col_ptr, e0, hi, BLOCK_E)
+            tile = weighted_tile(
+                x_ptr, w_ptr, cols, offs_e, mask_e, offs_f, mask_f, F, HAS_W
+            )
             acc += tl.sum(tile, axis=0)
         out_off = row * F + offs_f
         if (row_start >= s) & (row_end <= e):
@@ -146,22 +135,14 @@ def _spmm_max_kernel(
     fb = tl.program_id(1)
     offs_f = fb * BLOCK_F + tl.arange(0, BLOCK_F)
     mask_f = offs_f < F
-    start = tl.load(rowptr_ptr + row).to(tl.int64)
-    end = tl.load(rowptr_ptr + row + 1).to(tl.int64)
+    start, end = row_range(rowptr_ptr, row)
     best = tl.full([BLOCK_F], float("-inf"), dtype=tl.float32)
     arg = tl.zeros([BLOCK_F], dtype=tl.int64) + nnz
     for e0 in range(start, end, BLOCK_E):
-        offs_e = e0 + tl.arange(0, BLOCK_E)
-        mask_e = offs_e < end
-        cols = tl.load(col_ptr + offs_e, mask=mask_e, other=0).to(tl.int64)
-        tile = tl.load(
-            x_ptr + cols[:, None] * F + offs_f[None, :],
-            mask=mask_e[:, None] & mask_f[None, :],
-            other=0.0,
-        ).to(tl.float32)
-        if HAS_W:
-            w = tl.load(w_ptr + offs_e, mask=mask_e, other=0.0).to(tl.float32)
-            tile = tile * w[:, None]
+        offs_e, mask_e, cols = edge_block(col_ptr, e0, end, BLOCK_E)
+        tile = weighted_tile(
+            x_ptr, w_ptr, cols, offs_e, mask_e, offs_f, mask_f, F, HAS_W
+        )
         tile = tl.where(mask_e[:, None], tile, float("-inf"))
         cmax = tl.max(tile, axis=0)
         # first position reaching the chunk maximum (ties go to the first entry)
