@@ -193,9 +193,10 @@ class LabelNonUniformity(nn.Module):
     everything with its seed, builds the model and calls
     ``trainer(model, graph_r, y=..., train_mask=...)``.
 
-    :meth:`fit` follows the paper's steps: :meth:`base_runs`, :meth:`scores`,
-    :meth:`search_drop` (Algorithm 2), :meth:`search_augment` (Algorithm 1, on the
-    graphs of the chosen drop for ``both``) and :meth:`choose`. Afterwards
+    :meth:`fit` follows the paper's steps, one method each: base runs, scores,
+    the grid search of Algorithm 2 (``drop``), that of Algorithm 1
+    (``augment``), Algorithm 1 on the graphs of the chosen drop (``both``), and
+    the choice of the variant. Afterwards
     ``result_`` holds an :class:`LNUResult`, ``scores_`` the per-run scores, and
     the module's :meth:`forward` returns the logits of the validation-chosen
     variant averaged over runs.
@@ -314,33 +315,33 @@ class LabelNonUniformity(nn.Module):
             total=self._total(),
         )
         try:
-            base = self.base_runs(graphs)
+            base = self._base_runs(graphs)
             self.base_fits_ = base.fits
             self.base_logits_ = [f.logits for f in base.fits]
-            self.scores_, self.mean_logits_ = self.scores(self.base_logits_, graph)
+            self.scores_, self.mean_logits_ = self._scores(self.base_logits_, graph)
             label_logits = (
                 self.base_logits_ if self.mean_logits_ is None else self.mean_logits_
             )
             searches = {"base": base}
             drop = None
             if "drop" in self.variants or "both" in self.variants:
-                drop = self.search_drop(graphs, self.scores_)
+                drop = self._search_drop(graphs, self.scores_)
                 self.drop_masks_ = list(drop.edge_masks)
                 if "drop" in self.variants:
                     searches["drop"] = drop
             if "augment" in self.variants:
-                searches["augment"] = self.search_augment(
+                searches["augment"] = self._search_augment(
                     "augment", graphs, label_logits, self.scores_
                 )
             if "both" in self.variants:
                 assert drop is not None
-                searches["both"] = self.search_augment(
+                searches["both"] = self._search_augment(
                     "both", graphs, label_logits, self.scores_, on=drop
                 )
         finally:
             self._bar.close()
             self._bar = None
-        best = self.choose({k: s.variant for k, s in searches.items()})
+        best = self._choose({k: s.variant for k, s in searches.items()})
         self.models_ = nn.ModuleList(
             as_graph_module(f.model) for f in searches[best].fits
         )
@@ -357,14 +358,14 @@ class LabelNonUniformity(nn.Module):
         )
         return self
 
-    def base_runs(self, graphs: Sequence[Graph]) -> _Search:
+    def _base_runs(self, graphs: Sequence[Graph]) -> _Search:
         """Step 1: train the base model once per run on its graph."""
         fits = [self._train(_RunInput(g), r) for r, g in enumerate(graphs)]
         return _Search(
             _variant("base", {}, fits), fits, list(graphs), [None] * len(fits), []
         )
 
-    def scores(
+    def _scores(
         self, base_logits: Sequence[Tensor], graph: Graph
     ) -> tuple[list[Tensor], list[Tensor] | None]:
         """Step 2: the non-uniformity score of each run, and the averaged logits.
@@ -385,7 +386,9 @@ class LabelNonUniformity(nn.Module):
         mean_logits = [mean[r % s] for r in range(len(base_logits))]
         return [non_uniformity(z) for z in mean_logits], mean_logits
 
-    def search_drop(self, graphs: Sequence[Graph], scores: Sequence[Tensor]) -> _Search:
+    def _search_drop(
+        self, graphs: Sequence[Graph], scores: Sequence[Tensor]
+    ) -> _Search:
         r"""Step 3: Algorithm 2 over the :math:`(\eta_1, \eta_2)` grid."""
         points = [
             {"eta1": a, "eta2": b} for a, b in itertools.product(self.eta1, self.eta2)
@@ -397,7 +400,7 @@ class LabelNonUniformity(nn.Module):
 
         return self._grid_search("drop", points, prepare)
 
-    def search_augment(
+    def _search_augment(
         self,
         name: str,
         graphs: Sequence[Graph],
@@ -425,7 +428,7 @@ class LabelNonUniformity(nn.Module):
         return self._grid_search(name, points, prepare)
 
     @staticmethod
-    def choose(variants: dict[str, VariantResult]) -> str:
+    def _choose(variants: dict[str, VariantResult]) -> str:
         """Step 5: the variant with the best mean validation accuracy (base on ties)."""
         return max(variants, key=lambda k: (variants[k].val_acc_mean, k == "base"))
 
