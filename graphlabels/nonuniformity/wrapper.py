@@ -587,8 +587,8 @@ def label_nonuniformity(
     Args:
         make_model: base-model factory or module (see :class:`LabelNonUniformity`).
         graph: the graph with ``y`` and train/val/test masks.
-        **kwargs: options of :class:`LabelNonUniformity` and
-            :func:`graphlabels.train.fit`.
+        **kwargs: options of :class:`LabelNonUniformity` (``trainer``, or the
+            default trainer's settings).
 
     Returns:
         An :class:`LNUResult` with the four variants, the chosen :math:`\eta`
