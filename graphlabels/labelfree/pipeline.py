@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor
@@ -30,6 +30,9 @@ from graphlabels.labelfree.annotators.base import Annotation, Annotator, to_tens
 from graphlabels.labelfree.filter import post_filter
 from graphlabels.labelfree.prompts import readable_label_names
 from graphlabels.labelfree.selection import c_density, select
+
+if TYPE_CHECKING:
+    from graphlabels.train import FitResult, Trainer
 
 __all__ = ["LabelFreePipeline"]
 
@@ -52,11 +55,17 @@ class LabelFreePipeline:
         filter_weights: ``(b0, b1, b2)`` of the PS filter (default: ``(1, 1, 1)``).
         model: a :func:`graphlabels.nn.build_model` name (default: ``"gcn"``).
         model_kwargs: passed to the model (default: none).
-        weighted_loss: weight the cross-entropy by the annotation confidence
-            (default: ``False``).
-        epochs: fixed training epochs, no validation (default: ``200``).
-        lr: learning rate (default: ``0.01``).
-        weight_decay: L2 penalty (default: ``5e-4``).
+        weighted_loss: weight the cross-entropy by the annotation confidence,
+            passed to the trainer as ``sample_weight`` (default: ``False``).
+        epochs: fixed training epochs of the default trainer, no validation
+            (default: ``200``).
+        lr: learning rate of the default trainer (default: ``0.01``).
+        weight_decay: L2 penalty of the default trainer (default: ``5e-4``).
+        trainer: any :class:`~graphlabels.train.Trainer` (default: a
+            :class:`~graphlabels.train.FullBatchTrainer` with the settings above
+            and ``patience=None``); not together with ``epochs``, ``lr`` or
+            ``weight_decay``. The graph it gets has no validation mask; with
+            ``weighted_loss=True`` it must accept ``sample_weight``.
         seeds: seeds; each selects and trains once (default: ``(0, 1, 2)``).
         label_names: the category names given to the annotator (default:
             ``graph.class_names`` made readable by
@@ -94,16 +103,33 @@ class LabelFreePipeline:
         model: str = "gcn",
         model_kwargs: dict[str, Any] | None = None,
         weighted_loss: bool = False,
-        epochs: int = 200,
-        lr: float = 0.01,
-        weight_decay: float = 5e-4,
+        epochs: int | None = None,
+        lr: float | None = None,
+        weight_decay: float | None = None,
+        trainer: Trainer | None = None,
         seeds: Sequence[int] = (0, 1, 2),
         label_names: Sequence[str] | None = None,
         lnu_eta3: float | None = None,
         progress: bool = False,
     ) -> None:
+        from graphlabels.train import accepts_option, resolve_trainer
+
         if filter not in (None, "ps"):
             raise ValueError(f"filter must be None or 'ps', got {filter!r}")
+        settings = {"epochs": epochs, "lr": lr, "weight_decay": weight_decay}
+        self.trainer = resolve_trainer(
+            trainer,
+            {k: v for k, v in settings.items() if v is not None},
+            owner="LabelFreePipeline",
+            patience=None,
+        )
+        if weighted_loss and not accepts_option(self.trainer, "sample_weight"):
+            name = getattr(self.trainer, "__name__", type(self.trainer).__name__)
+            raise TypeError(
+                f"weighted_loss=True passes sample_weight= (per-node loss weights "
+                f"[N]) to the trainer, and {name} does not take it: add a "
+                "sample_weight keyword to the trainer or pass weighted_loss=False"
+            )
         self.annotator = annotator
         self.selection = selection
         self.budget = budget
@@ -113,9 +139,6 @@ class LabelFreePipeline:
         self.model = model
         self.model_kwargs = dict(model_kwargs or {})
         self.weighted_loss = weighted_loss
-        self.epochs = epochs
-        self.lr = lr
-        self.weight_decay = weight_decay
         self.seeds = tuple(int(s) for s in seeds)
         self.label_names = list(label_names) if label_names is not None else None
         self.lnu_eta3 = lnu_eta3
@@ -150,9 +173,7 @@ class LabelFreePipeline:
 
         ``graph.y`` is read only to score the annotations and the GNN.
         """
-        from graphlabels.nn import build_model
-        from graphlabels.train import fit as train_fit
-        from graphlabels.train import mean_std, seed_everything
+        from graphlabels.train import mean_std
 
         if graph.num_splits > 1:
             graph = graph.split(0)
@@ -227,19 +248,7 @@ class LabelFreePipeline:
             train_mask = torch.zeros(graph.num_nodes, dtype=torch.bool)
             train_mask[train_idx] = True
             g = graph.replace(train_mask=train_mask, val_mask=None, test_mask=test)
-            seed_everything(s)
-            net = build_model(self.model, graph.num_features, c, **self.model_kwargs)
-            res = train_fit(
-                net,
-                g,
-                epochs=self.epochs,
-                lr=self.lr,
-                weight_decay=self.weight_decay,
-                patience=None,
-                y=y_train,
-                sample_weight=weight if self.weighted_loss else None,
-                seed=s,
-            )
+            res = self._train(g, s, c, y_train, train_mask, weight)
             if self.lnu_eta3:
                 from graphlabels.nonuniformity import enhance_train_set
 
@@ -250,23 +259,8 @@ class LabelFreePipeline:
                     self.lnu_eta3,
                     candidate_mask=~train_mask,
                 )
-                seed_everything(s)
-                net = build_model(
-                    self.model, graph.num_features, c, **self.model_kwargs
-                )
                 w_aug = torch.where(train_mask, weight, torch.ones_like(weight))
-                res = train_fit(
-                    net,
-                    g,
-                    train_mask=train_aug,
-                    epochs=self.epochs,
-                    lr=self.lr,
-                    weight_decay=self.weight_decay,
-                    patience=None,
-                    y=y_aug,
-                    sample_weight=w_aug if self.weighted_loss else None,
-                    seed=s,
-                )
+                res = self._train(g, s, c, y_aug, train_aug, w_aug)
             self.test_acc_.append(float(res.test_acc))
             self.logits_[s] = res.logits
         t3 = time.perf_counter()
@@ -282,6 +276,28 @@ class LabelFreePipeline:
             "total": t3 - t0,
         }
         return self
+
+    def _train(
+        self,
+        graph: Graph,
+        seed: int,
+        num_classes: int,
+        y: Tensor,
+        train_mask: Tensor,
+        weight: Tensor,
+    ) -> FitResult:
+        """Build the GNN for ``seed`` and train it through ``trainer``."""
+        from graphlabels.nn import build_model
+        from graphlabels.train import seed_everything
+
+        seed_everything(seed)
+        net = build_model(
+            self.model, graph.num_features, num_classes, **self.model_kwargs
+        )
+        options = {"sample_weight": weight} if self.weighted_loss else {}
+        return self.trainer(
+            net, graph, y=y, train_mask=train_mask, seed=seed, **options
+        )
 
     def summary(self) -> dict[str, Any]:
         """The results as a JSON-ready dict (the CLI's ``--json`` record)."""

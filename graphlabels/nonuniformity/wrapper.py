@@ -37,7 +37,14 @@ from graphlabels.nonuniformity.augment import enhance_train_set
 from graphlabels.nonuniformity.diagnostics import LNUDiagnostics, lnu_diagnostics
 from graphlabels.nonuniformity.edge_drop import _check_fraction, drop_low_score_edges
 from graphlabels.nonuniformity.score import non_uniformity
-from graphlabels.train import fit, make_factory, mean_std, seed_everything
+from graphlabels.train import (
+    FitResult,
+    Trainer,
+    make_factory,
+    mean_std,
+    resolve_trainer,
+    seed_everything,
+)
 from graphlabels.train.runs import AccuracySummary
 
 __all__ = [
@@ -141,6 +148,33 @@ def _fractions(name: str, values: float | Sequence[float]) -> tuple[float, ...]:
     return tuple(_check_fraction(name, v) for v in vals)
 
 
+@dataclasses.dataclass
+class _Search:
+    """One variant at its chosen grid point: runs, edge masks, graphs, grid rows."""
+
+    variant: VariantResult
+    fits: list[FitResult]
+    graphs: list[Graph]
+    edge_masks: list[Tensor | None]
+    rows: list[dict[str, float]]
+
+
+@dataclasses.dataclass
+class _RunInput:
+    """What one retrain of one run trains on."""
+
+    graph: Graph
+    edge_mask: Tensor | None = None
+    y: Tensor | None = None
+    train_mask: Tensor | None = None
+
+
+def _variant(name: str, params: dict[str, float], fits: list[FitResult]):
+    return VariantResult(
+        name, dict(params), [f.test_acc for f in fits], [f.val_acc for f in fits]
+    )
+
+
 class LabelNonUniformity(nn.Module):
     r"""WGNN: wrap any base GNN with the two algorithms of Ji et al. (ICML 2023).
 
@@ -154,12 +188,18 @@ class LabelNonUniformity(nn.Module):
     (``forward(x, adj)``), a PyG module (``forward(x, edge_index)``), a DGL module
     (``forward(g, x)``), a callable ``f(graph) -> logits`` wrapped in a module with
     parameters, ``f(seed) -> model``, ``f() -> model``, or a module that is copied
-    and reset each run. Training uses :func:`graphlabels.train.fit` (best
-    validation epoch).
+    and reset each run. Every training, base run and retrain alike, goes through
+    ``trainer`` (see :mod:`graphlabels.train.protocol`): run ``r`` seeds
+    everything with its seed, builds the model and calls
+    ``trainer(model, graph_r, y=..., train_mask=...)``.
 
-    After :meth:`fit`, ``result_`` holds an :class:`LNUResult`, ``scores_`` the
-    per-run scores, and the module's :meth:`forward` returns the logits of the
-    validation-chosen variant averaged over runs.
+    :meth:`fit` follows the paper's steps, one method each: base runs, scores,
+    the grid search of Algorithm 2 (``drop``), that of Algorithm 1
+    (``augment``), Algorithm 1 on the graphs of the chosen drop (``both``), and
+    the choice of the variant. Afterwards
+    ``result_`` holds an :class:`LNUResult`, ``scores_`` the per-run scores, and
+    the module's :meth:`forward` returns the logits of the validation-chosen
+    variant averaged over runs.
 
     On a graph with ``S`` splits, run ``r`` uses split ``r % S`` everywhere; the
     ``score_from="mean"`` option then averages only runs that share a split, so
@@ -190,9 +230,24 @@ class LabelNonUniformity(nn.Module):
             the benchmark table (see the LNU section of ``benchmarks/README.md``).
             No true label outside training is read either way.
         seeds: explicit seeds (default: :obj:`None`, meaning ``range(runs)``).
+        trainer: any :class:`~graphlabels.train.Trainer` (default: a
+            :class:`~graphlabels.train.FullBatchTrainer` built from
+            ``fit_kwargs``: best validation epoch).
         progress: show progress bars (default: :obj:`False`).
-        **fit_kwargs: passed to :func:`graphlabels.train.fit` (``epochs``, ``lr``,
-            ``weight_decay``, ``patience``).
+        **fit_kwargs: settings of the default trainer (``epochs``, ``lr``,
+            ``weight_decay``, ``patience``); not together with ``trainer``.
+
+    Attributes:
+        base_fits_: the :class:`~graphlabels.train.FitResult` of each base run.
+        base_logits_: the base logits of each run.
+        mean_logits_: with ``score_from="mean"``, the base logits averaged over
+            the runs sharing run :math:`r`'s split (else :obj:`None`).
+        scores_: the non-uniformity score of each run ``[N]``.
+        drop_masks_: kept-edge masks of the chosen drop, per run (:obj:`None`
+            when neither ``drop`` nor ``both`` ran).
+        result_: the :class:`LNUResult`.
+        models_: the trained models of the chosen variant, one per run.
+        edge_masks_: their kept-edge masks (:obj:`None`: the whole graph).
     """
 
     def __init__(
@@ -208,10 +263,12 @@ class LabelNonUniformity(nn.Module):
         forest: str = "bfs",
         exclude_val: bool = True,
         seeds: Sequence[int] | None = None,
+        trainer: Trainer | None = None,
         progress: bool = False,
         **fit_kwargs: Any,
     ) -> None:
         super().__init__()
+        self.trainer = resolve_trainer(trainer, fit_kwargs, owner="LabelNonUniformity")
         self.factory = make_factory(make_model)
         self.seeds = list(range(runs)) if seeds is None else [int(s) for s in seeds]
         if not self.seeds:
@@ -231,53 +288,16 @@ class LabelNonUniformity(nn.Module):
         self.forest = forest
         self.exclude_val = exclude_val
         self.progress = progress
-        self.fit_kwargs = fit_kwargs
+        # fitted attributes
+        self.base_fits_: list[FitResult] | None = None
+        self.base_logits_: list[Tensor] | None = None
+        self.mean_logits_: list[Tensor] | None = None
+        self.scores_: list[Tensor] | None = None
+        self.drop_masks_: list[Tensor] | None = None
+        self.result_: LNUResult | None = None
         self.models_: nn.ModuleList = nn.ModuleList()
         self.edge_masks_: list[Tensor | None] = []
-        self.result_: LNUResult | None = None
-
-    # -- training helpers ----------------------------------------------------------
-    def _train(
-        self,
-        graph: Graph,
-        run: int,
-        y: Tensor | None = None,
-        train_mask: Tensor | None = None,
-    ) -> Any:
-        seed = self.seeds[run]
-        seed_everything(seed)
-        model = self.factory(seed)
-        model = model.to(graph.device) if isinstance(model, nn.Module) else model
-        return fit(model, graph, y=y, train_mask=train_mask, **self.fit_kwargs)
-
-    def _run_graph(self, graph: Graph, run: int) -> Graph:
-        s = max(graph.num_splits, 1)
-        return graph.split(run % s) if graph.num_splits > 1 else graph
-
-    @staticmethod
-    def _drop(graph: Graph, score: Tensor, e1: float, e2: float, seed: int, forest):
-        ei, mask = drop_low_score_edges(
-            graph.edge_index,
-            score,
-            e1,
-            e2,
-            num_nodes=graph.num_nodes,
-            seed=seed,
-            forest=forest,
-        )
-        w = None if graph.edge_weight is None else graph.edge_weight[mask]
-        return graph.replace(edge_index=ei, edge_weight=w), mask
-
-    def _scores(self, base_logits: list[Tensor], graph: Graph) -> list[Tensor]:
-        if self.score_from == "run":
-            return [non_uniformity(z) for z in base_logits]
-        s = max(graph.num_splits, 1)
-        groups: dict[int, list[Tensor]] = {}
-        for r, z in enumerate(base_logits):
-            groups.setdefault(r % s, []).append(z)
-        mean = {k: torch.stack(v).mean(0) for k, v in groups.items()}
-        self.mean_logits_ = [mean[r % s] for r in range(len(base_logits))]
-        return [non_uniformity(z) for z in self.mean_logits_]
+        self._bar: Any = None
 
     # -- the pipeline --------------------------------------------------------------
     def fit(self, graph: Graph) -> LabelNonUniformity:
@@ -288,129 +308,220 @@ class LabelNonUniformity(nn.Module):
                 "on validation accuracy"
             )
         start = time.perf_counter()
-        runs = range(len(self.seeds))
-        graphs = [self._run_graph(graph, r) for r in runs]
-        bar = tqdm(
+        graphs = [self._run_graph(graph, r) for r in range(len(self.seeds))]
+        self._bar = tqdm(
             desc=f"lnu ({graph.name or 'graph'})",
             disable=not self.progress,
             total=self._total(),
         )
-
-        def step(res):
-            bar.update(1)
-            bar.set_postfix(val=f"{res.val_acc:.1f}")
-            return res
-
-        base = [step(self._train(graphs[r], r)) for r in runs]
-        base_logits = [f.logits for f in base]
-        self.base_logits_ = base_logits
-        self.scores_ = self._scores(base_logits, graph)
-        label_logits = base_logits if self.score_from == "run" else self.mean_logits_
-        variants = {
-            "base": VariantResult(
-                "base", {}, [f.test_acc for f in base], [f.val_acc for f in base]
+        try:
+            base = self._base_runs(graphs)
+            self.base_fits_ = base.fits
+            self.base_logits_ = [f.logits for f in base.fits]
+            self.scores_, self.mean_logits_ = self._scores(self.base_logits_, graph)
+            label_logits = (
+                self.base_logits_ if self.mean_logits_ is None else self.mean_logits_
             )
-        }
-        fits: dict[str, list] = {"base": base}
-        masks: dict[str, list] = {"base": [None] * len(base)}
-        chosen: dict[str, dict[str, float]] = {"base": {}}
-        grid: dict[str, list[dict[str, float]]] = {}
-
-        def search(name, points, make):
-            best = None
-            grid[name] = []
-            for params in points:
-                out = [make(r, params) for r in runs]
-                res = [step(o[0]) for o in out]
-                val = mean_std([f.val_acc for f in res])[0]
-                test = mean_std([f.test_acc for f in res])[0]
-                grid[name].append(
-                    {
-                        **params,
-                        "val_acc_mean": round(val, 4),
-                        "test_acc_mean": round(test, 4),
-                    }
+            searches = {"base": base}
+            drop = None
+            if "drop" in self.variants or "both" in self.variants:
+                drop = self._search_drop(graphs, self.scores_)
+                self.drop_masks_ = list(drop.edge_masks)
+                if "drop" in self.variants:
+                    searches["drop"] = drop
+            if "augment" in self.variants:
+                searches["augment"] = self._search_augment(
+                    "augment", graphs, label_logits, self.scores_
                 )
-                if best is None or val > best[0]:
-                    best = (val, params, res, [o[1] for o in out])
-            _, params, res, extra = best
-            variants[name] = VariantResult(
-                name,
-                dict(params),
-                [f.test_acc for f in res],
-                [f.val_acc for f in res],
-            )
-            chosen[name] = dict(params)
-            fits[name] = res
-            return extra
-
-        drop_points = [
-            {"eta1": a, "eta2": b} for a, b in itertools.product(self.eta1, self.eta2)
-        ]
-        drop_graphs: list[tuple[Graph, Tensor]] | None = None
-        if "drop" in self.variants or "both" in self.variants:
-
-            def make_drop(r, p):
-                g, m = self._drop(
-                    graphs[r],
-                    self.scores_[r],
-                    p["eta1"],
-                    p["eta2"],
-                    self.seeds[r],
-                    self.forest,
+            if "both" in self.variants:
+                assert drop is not None
+                searches["both"] = self._search_augment(
+                    "both", graphs, label_logits, self.scores_, on=drop
                 )
-                return self._train(g, r), (g, m)
-
-            drop_graphs = search("drop", drop_points, make_drop)
-            masks["drop"] = [m for _, m in drop_graphs]
-            self.drop_masks_ = list(masks["drop"])
-
-        def make_aug(source):
-            def run_aug(r, p):
-                g = source[r][0] if source is not None else graphs[r]
-                y, tm = enhance_train_set(
-                    label_logits[r],
-                    graphs[r].y,
-                    graphs[r].train_mask,
-                    p["eta3"],
-                    score=self.scores_[r],
-                    val_mask=graphs[r].val_mask if self.exclude_val else None,
-                    candidate_mask=None
-                    if self.exclude_val
-                    else torch.ones(
-                        graph.num_nodes, dtype=torch.bool, device=graph.device
-                    ),
-                )
-                m = source[r][1] if source is not None else None
-                return self._train(g, r, y=y, train_mask=tm), m
-
-            return run_aug
-
-        aug_points = [{"eta3": c} for c in self.eta3]
-        if "augment" in self.variants:
-            masks["augment"] = search("augment", aug_points, make_aug(None))
-        if "both" in self.variants:
-            assert drop_graphs is not None
-            both_points = [{**chosen["drop"], **p} for p in aug_points]
-            masks["both"] = search("both", both_points, make_aug(drop_graphs))
-        if "drop" not in self.variants:
-            for key in ("drop",):
-                variants.pop(key, None)
-                chosen.pop(key, None)
-                fits.pop(key, None)
-        bar.close()
-        # the validation-chosen variant; base wins ties
-        best = max(variants, key=lambda k: (variants[k].val_acc_mean, k == "base"))
-        self.models_ = nn.ModuleList(as_graph_module(f.model) for f in fits[best])
-        self.edge_masks_ = list(masks[best])
+        finally:
+            self._bar.close()
+            self._bar = None
+        best = self._choose({k: s.variant for k, s in searches.items()})
+        self.models_ = nn.ModuleList(
+            as_graph_module(f.model) for f in searches[best].fits
+        )
+        self.edge_masks_ = list(searches[best].edge_masks)
+        grid = {k: s.rows for k, s in searches.items() if k != "base"}
+        if drop is not None and "drop" not in searches:
+            grid = {"drop": drop.rows, **grid}
         self.result_ = LNUResult(
-            variants={k: variants[k] for k in VARIANTS if k in variants},
-            chosen={k: chosen[k] for k in VARIANTS if k in chosen},
+            variants={k: s.variant for k, s in searches.items()},
+            chosen={k: dict(s.variant.params) for k, s in searches.items()},
             best_variant=best,
             grid=grid,
             seconds=time.perf_counter() - start,
         )
         return self
+
+    def _base_runs(self, graphs: Sequence[Graph]) -> _Search:
+        """Step 1: train the base model once per run on its graph."""
+        fits = [self._train(_RunInput(g), r) for r, g in enumerate(graphs)]
+        return _Search(
+            _variant("base", {}, fits), fits, list(graphs), [None] * len(fits), []
+        )
+
+    def _scores(
+        self, base_logits: Sequence[Tensor], graph: Graph
+    ) -> tuple[list[Tensor], list[Tensor] | None]:
+        """Step 2: the non-uniformity score of each run, and the averaged logits.
+
+        Returns:
+            ``(scores, mean_logits)``: with ``score_from="run"`` run :math:`r` is
+            scored from its own logits and ``mean_logits`` is :obj:`None`; with
+            ``"mean"`` from the logits averaged over the runs sharing its split,
+            returned as ``mean_logits``.
+        """
+        if self.score_from == "run":
+            return [non_uniformity(z) for z in base_logits], None
+        s = max(graph.num_splits, 1)
+        groups: dict[int, list[Tensor]] = {}
+        for r, z in enumerate(base_logits):
+            groups.setdefault(r % s, []).append(z)
+        mean = {k: torch.stack(v).mean(0) for k, v in groups.items()}
+        mean_logits = [mean[r % s] for r in range(len(base_logits))]
+        return [non_uniformity(z) for z in mean_logits], mean_logits
+
+    def _search_drop(
+        self, graphs: Sequence[Graph], scores: Sequence[Tensor]
+    ) -> _Search:
+        r"""Step 3: Algorithm 2 over the :math:`(\eta_1, \eta_2)` grid."""
+        points = [
+            {"eta1": a, "eta2": b} for a, b in itertools.product(self.eta1, self.eta2)
+        ]
+
+        def prepare(r: int, p: dict[str, float]) -> _RunInput:
+            g, mask = self._drop(graphs[r], scores[r], p["eta1"], p["eta2"], r)
+            return _RunInput(g, edge_mask=mask)
+
+        return self._grid_search("drop", points, prepare)
+
+    def _search_augment(
+        self,
+        name: str,
+        graphs: Sequence[Graph],
+        label_logits: Sequence[Tensor],
+        scores: Sequence[Tensor],
+        on: _Search | None = None,
+    ) -> _Search:
+        r"""Step 4: Algorithm 1 over the :math:`\eta_3` grid.
+
+        ``on=None`` trains on the runs' own graphs (``augment``); ``on`` a drop
+        search trains on the graphs of its chosen :math:`(\eta_1, \eta_2)`
+        (``both``).
+        """
+        base_params = {} if on is None else dict(on.variant.params)
+        points = [{**base_params, "eta3": c} for c in self.eta3]
+
+        def prepare(r: int, p: dict[str, float]) -> _RunInput:
+            y, train_mask = self._augment(graphs[r], label_logits[r], scores[r], p)
+            if on is None:
+                return _RunInput(graphs[r], y=y, train_mask=train_mask)
+            return _RunInput(
+                on.graphs[r], edge_mask=on.edge_masks[r], y=y, train_mask=train_mask
+            )
+
+        return self._grid_search(name, points, prepare)
+
+    @staticmethod
+    def _choose(variants: dict[str, VariantResult]) -> str:
+        """Step 5: the variant with the best mean validation accuracy (base on ties)."""
+        return max(variants, key=lambda k: (variants[k].val_acc_mean, k == "base"))
+
+    # -- helpers -------------------------------------------------------------------
+    def _grid_search(
+        self,
+        name: str,
+        points: Sequence[dict[str, float]],
+        prepare: Callable[[int, dict[str, float]], _RunInput],
+    ) -> _Search:
+        """Retrain every run at every point; keep the best mean validation one.
+
+        ``prepare(r, params)`` gives what run ``r`` trains on at ``params``. Ties
+        go to the earlier point.
+        """
+        best: tuple[float, _Search] | None = None
+        rows = []
+        for params in points:
+            inputs = []
+            fits = []
+            for r in range(len(self.seeds)):
+                inputs.append(prepare(r, params))
+                fits.append(self._train(inputs[-1], r))
+            val = mean_std([f.val_acc for f in fits])[0]
+            test = mean_std([f.test_acc for f in fits])[0]
+            rows.append(
+                {
+                    **params,
+                    "val_acc_mean": round(val, 4),
+                    "test_acc_mean": round(test, 4),
+                }
+            )
+            if best is None or val > best[0]:
+                found = _Search(
+                    _variant(name, params, fits),
+                    fits,
+                    [i.graph for i in inputs],
+                    [i.edge_mask for i in inputs],
+                    rows,
+                )
+                best = (val, found)
+        assert best is not None
+        return best[1]
+
+    def _train(self, run_input: _RunInput, run: int) -> FitResult:
+        """Seed run ``run``, build its model and train it through ``trainer``."""
+        seed = self.seeds[run]
+        seed_everything(seed)
+        model = self.factory(seed)
+        model = (
+            model.to(run_input.graph.device) if isinstance(model, nn.Module) else model
+        )
+        res = self.trainer(
+            model, run_input.graph, y=run_input.y, train_mask=run_input.train_mask
+        )
+        if self._bar is not None:
+            self._bar.update(1)
+            self._bar.set_postfix(val=f"{res.val_acc:.1f}")
+        return res
+
+    def _run_graph(self, graph: Graph, run: int) -> Graph:
+        s = max(graph.num_splits, 1)
+        return graph.split(run % s) if graph.num_splits > 1 else graph
+
+    def _drop(
+        self, graph: Graph, score: Tensor, e1: float, e2: float, run: int
+    ) -> tuple[Graph, Tensor]:
+        ei, mask = drop_low_score_edges(
+            graph.edge_index,
+            score,
+            e1,
+            e2,
+            num_nodes=graph.num_nodes,
+            seed=self.seeds[run],
+            forest=self.forest,
+        )
+        w = None if graph.edge_weight is None else graph.edge_weight[mask]
+        return graph.replace(edge_index=ei, edge_weight=w), mask
+
+    def _augment(
+        self, graph: Graph, logits: Tensor, score: Tensor, params: dict[str, float]
+    ) -> tuple[Tensor, Tensor]:
+        return enhance_train_set(
+            logits,
+            graph.y,
+            graph.train_mask,
+            params["eta3"],
+            score=score,
+            val_mask=graph.val_mask if self.exclude_val else None,
+            candidate_mask=None
+            if self.exclude_val
+            else torch.ones(graph.num_nodes, dtype=torch.bool, device=graph.device),
+        )
 
     def _total(self) -> int:
         n = 1
@@ -476,8 +587,8 @@ def label_nonuniformity(
     Args:
         make_model: base-model factory or module (see :class:`LabelNonUniformity`).
         graph: the graph with ``y`` and train/val/test masks.
-        **kwargs: options of :class:`LabelNonUniformity` and
-            :func:`graphlabels.train.fit`.
+        **kwargs: options of :class:`LabelNonUniformity` (``trainer``, or the
+            default trainer's settings).
 
     Returns:
         An :class:`LNUResult` with the four variants, the chosen :math:`\eta`

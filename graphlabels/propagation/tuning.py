@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import Tensor
@@ -19,6 +19,9 @@ from graphlabels import ops
 from graphlabels.graph import Graph
 from graphlabels.propagation.correct_and_smooth import CorrectAndSmooth
 from graphlabels.propagation.label_propagation import label_propagation
+
+if TYPE_CHECKING:
+    from graphlabels.train import Trainer
 
 __all__ = [
     "CS_CORRECTIONS",
@@ -285,17 +288,34 @@ def evaluate(
     runs: int = 10,
     *,
     hidden_channels: int = 64,
-    epochs: int = 200,
-    lr: float = 0.01,
-    weight_decay: float = 5e-4,
+    epochs: int | None = None,
+    lr: float | None = None,
+    weight_decay: float | None = None,
+    trainer: Trainer | None = None,
     progress: bool = False,
 ) -> dict[str, Any]:
     """LP, or a base model + C&S, over ``runs`` seeds, tuned on validation.
 
     Run ``r`` uses seed ``r`` and split ``r % num_splits``. LP is deterministic, so
     its runs differ only by split. For C&S the base model (``"mlp"``: 2 layers,
-    ``"linear"``: 1 layer) is trained with early stopping on validation accuracy,
-    then one C&S configuration is chosen by mean validation accuracy.
+    ``"linear"``: 1 layer) is trained by :func:`~graphlabels.train.run_seeds`
+    through ``trainer``, then one C&S configuration is chosen by mean validation
+    accuracy.
+
+    Args:
+        graph: the graph with ``y`` and train/val/test masks.
+        method: ``"cs"`` or ``"lp"`` (default: ``"cs"``).
+        base: the C&S base model, ``"mlp"`` or ``"linear"`` (default: ``"mlp"``).
+        runs: number of runs (default: ``10``).
+        hidden_channels: hidden width of the MLP (default: ``64``).
+        epochs: epochs of the default trainer (default: ``200``).
+        lr: learning rate of the default trainer (default: ``0.01``).
+        weight_decay: L2 penalty of the default trainer (default: ``5e-4``).
+        trainer: any :class:`~graphlabels.train.Trainer` for the base model
+            (default: :class:`~graphlabels.train.FullBatchTrainer` with the
+            settings above and early stopping on validation); not together with
+            ``epochs``, ``lr`` or ``weight_decay``.
+        progress: show a progress bar over runs (default: :obj:`False`).
 
     Returns:
         A dict with ``test_acc`` (per run), ``test_acc_mean``, ``test_acc_std``
@@ -303,8 +323,18 @@ def evaluate(
         ``base_test_acc_mean``, ``base_test_acc_std`` and ``gain``.
     """
     from graphlabels.nn.models import MLP
-    from graphlabels.train import mean_std, run_seeds
+    from graphlabels.train import mean_std, resolve_trainer, run_seeds
 
+    if method not in ("lp", "cs"):
+        raise ValueError(f"method must be 'lp' or 'cs', got {method!r}")
+    if method == "cs" and base not in ("mlp", "linear"):
+        raise ValueError(f"base must be 'mlp' or 'linear', got {base!r}")
+    settings = {"epochs": epochs, "lr": lr, "weight_decay": weight_decay}
+    trainer = resolve_trainer(
+        trainer,
+        {k: v for k, v in settings.items() if v is not None},
+        owner="evaluate",
+    )
     graphs = _run_graphs(graph, runs)
     if method == "lp":
         distinct = max(graph.num_splits, 1)
@@ -319,24 +349,12 @@ def evaluate(
             "val_acc": val,
             "params": sel.params,
         }
-    if method != "cs":
-        raise ValueError(f"method must be 'lp' or 'cs', got {method!r}")
-    if base not in ("mlp", "linear"):
-        raise ValueError(f"base must be 'mlp' or 'linear', got {base!r}")
     layers = 2 if base == "mlp" else 1
 
     def make(seed: int) -> torch.nn.Module:
         return MLP(graph.num_features, graph.num_classes, hidden_channels, layers)
 
-    res = run_seeds(
-        make,
-        graph,
-        runs,
-        epochs=epochs,
-        lr=lr,
-        weight_decay=weight_decay,
-        progress=progress,
-    )
+    res = run_seeds(make, graph, runs, trainer=trainer, progress=progress)
     y_softs = [lg.softmax(-1) for lg in res.logits]
     sel = select_correct_and_smooth(y_softs, [graph.split(s) for s in res.splits])
     m, s = mean_std(sel.test_acc)

@@ -1,7 +1,12 @@
 """Full-batch training, repeated runs over seeds, and metrics."""
 
 from graphlabels.train.logger import Logger
-from graphlabels.train.protocol import FullBatchTrainer, Trainer
+from graphlabels.train.protocol import (
+    FullBatchTrainer,
+    Trainer,
+    accepts_option,
+    resolve_trainer,
+)
 from graphlabels.train.runs import RunsResult, make_factory, mean_std, run_seeds
 from graphlabels.train.trainer import FitResult, accuracy, fit, seed_everything
 
@@ -11,10 +16,12 @@ __all__ = [
     "Logger",
     "RunsResult",
     "Trainer",
+    "accepts_option",
     "accuracy",
     "fit",
     "make_factory",
     "mean_std",
+    "resolve_trainer",
     "run_seeds",
     "seed_everything",
 ]

@@ -15,7 +15,8 @@ from tqdm.auto import tqdm
 
 from graphlabels.graph import Graph
 from graphlabels.nn.adapters import as_graph_module
-from graphlabels.train.trainer import FitResult, fit, seed_everything
+from graphlabels.train.protocol import Trainer, resolve_trainer
+from graphlabels.train.trainer import FitResult, seed_everything
 from graphlabels.typing import ModelFactory
 
 __all__ = ["AccuracySummary", "RunsResult", "make_factory", "mean_std", "run_seeds"]
@@ -126,25 +127,34 @@ def run_seeds(
     graph: Graph,
     runs: int = 10,
     *,
+    trainer: Trainer | None = None,
     seeds: Sequence[int] | None = None,
     progress: bool = True,
     **fit_kwargs: Any,
 ) -> RunsResult:
     """Train ``runs`` times with seeds ``0..runs-1`` and collect the results.
 
-    Run ``r`` seeds everything with ``seeds[r]`` before building the model, so the
-    whole run is deterministic. On a graph with ``S`` splits run ``r`` uses split
-    ``r % S``.
+    Run ``r`` seeds everything with ``seeds[r]`` before building the model and
+    then calls ``trainer(model, graph_r)`` (no ``seed``: training continues the
+    random stream that built the model), so the whole run is deterministic. On a
+    graph with ``S`` splits ``graph_r`` is ``graph.split(r % S)``, so a trainer
+    only ever sees one split.
 
     Args:
         make_model: ``f(seed) -> model``, ``f() -> model``, or a module that is
             copied and reset each run.
         graph: the graph.
         runs: number of runs (default: ``10``).
+        trainer: any :class:`~graphlabels.train.Trainer` (default: a
+            :class:`~graphlabels.train.FullBatchTrainer` built from
+            ``fit_kwargs``).
         seeds: explicit seeds (default: ``range(runs)``).
         progress: show a tqdm bar over runs (default: ``True``).
-        **fit_kwargs: passed to :func:`graphlabels.train.fit`.
+        **fit_kwargs: settings of the default trainer (``epochs``, ``lr``,
+            ``weight_decay``, ``patience``, ``restore_best``); not together with
+            ``trainer``.
     """
+    trainer = resolve_trainer(trainer, fit_kwargs, owner="run_seeds")
     seeds = list(range(runs)) if seeds is None else list(seeds)
     if not seeds:
         raise ValueError("runs must be >= 1")
@@ -155,9 +165,10 @@ def run_seeds(
     bar = tqdm(seeds, desc=f"runs ({graph.name or 'graph'})", disable=not progress)
     for r, seed in enumerate(bar):
         split = r % n_splits
+        run_graph = graph.split(split) if graph.num_splits > 1 else graph
         seed_everything(seed)
         model = factory(seed).to(graph.device)
-        res = fit(model, graph, split=split, **fit_kwargs)
+        res = trainer(model, run_graph)
         fits.append(res)
         splits.append(split)
         bar.set_postfix(test=f"{res.test_acc:.1f}")

@@ -88,11 +88,13 @@ def fit(
     seed: int | None = None,
     split: int = 0,
     progress: bool = False,
+    restore_best: bool = True,
 ) -> FitResult:
     """Train ``model`` full-batch with Adam; keep the best-validation weights.
 
     The model is selected by validation accuracy (ties: lower validation loss).
-    Without a validation mask it trains for ``epochs`` and keeps the last weights.
+    Without a validation mask, or with ``restore_best=False``, it keeps the last
+    weights.
 
     Args:
         model: a graphlabels, PyG or DGL model, or a callable (see
@@ -110,6 +112,9 @@ def fit(
         seed: seed everything first (default: leave the RNG alone).
         split: which split of a multi-split graph (default: ``0``).
         progress: show a tqdm bar over epochs (default: ``False``).
+        restore_best: restore the best-validation weights; :obj:`False` keeps the
+            last epoch's weights, and with ``patience=None`` no validation score is
+            computed during training (default: :obj:`True`).
 
     Returns:
         A :class:`FitResult`.
@@ -156,7 +161,7 @@ def fit(
             loss = (loss * tr_w).sum() / tr_w.sum().clamp_min(1e-12)
         loss.backward()
         opt.step()
-        if va is None:
+        if va is None or (not restore_best and patience is None):
             continue
         net.eval()
         with torch.no_grad():
@@ -167,14 +172,15 @@ def fit(
         )
         if score[0] > best[0] or (score[0] == best[0] and score[1] > best[1]):
             best, best_epoch, since = score, epoch, 0
-            best_state = copy.deepcopy(net.state_dict())
+            if restore_best:
+                best_state = copy.deepcopy(net.state_dict())
         else:
             since += 1
         if progress:
             bar.set_postfix(loss=f"{loss.item():.3f}", val=f"{score[0]:.1f}")
         if patience is not None and since >= patience:
             break
-    if va is None:
+    if va is None or not restore_best:
         best_epoch = epoch
     else:
         net.load_state_dict(best_state)

@@ -5,6 +5,7 @@ from graphlabels.data import has_text
 from graphlabels.graph import Graph
 from graphlabels.labelfree.annotators.base import Annotation, Annotator
 from graphlabels.labelfree.pipeline import LabelFreePipeline
+from graphlabels.train import FullBatchTrainer
 
 WORDS = ["database", "learning", "interface"]
 
@@ -182,3 +183,40 @@ def test_non_uniformity_wrapper_on_top():
     test[lnu.selected_[0]] = False
     acc = 100 * float((lnu.logits_[0].argmax(1)[test] == g.y[test]).float().mean())
     assert lnu.test_acc_[0] == pytest.approx(acc)
+
+
+def test_trains_through_the_trainer_without_validation_labels():
+    g = make_graph()
+    seen = []
+
+    def trainer(model, graph, *, y, train_mask, seed, sample_weight=None):
+        seen.append((graph, y, train_mask, seed, sample_weight))
+        return FullBatchTrainer(epochs=20, patience=None)(
+            model, graph, y=y, train_mask=train_mask, seed=seed,
+            sample_weight=sample_weight,
+        )  # fmt: skip
+
+    kw = dict(selection="pagerank", budget=30, seeds=(0, 1))
+    a = LabelFreePipeline(KeywordAnnotator(), trainer=trainer, **kw).fit(g)
+    b = LabelFreePipeline(KeywordAnnotator(), epochs=20, **kw).fit(g)
+    assert a.test_acc_ == b.test_acc_
+    assert [s[3] for s in seen] == [0, 1]
+    for graph, y, train_mask, _, weight in seen:
+        assert graph.val_mask is None and weight is None
+        assert bool((y[~train_mask] == -1).all()) and bool((y[train_mask] >= 0).all())
+    seen.clear()
+    LabelFreePipeline(
+        KeywordAnnotator(), trainer=trainer, weighted_loss=True, **kw
+    ).fit(g)
+    assert all(s[4] is not None and s[4].shape == (g.num_nodes,) for s in seen)
+
+
+def test_weighted_loss_needs_a_trainer_taking_sample_weight():
+    def plain(model, graph, *, y=None, train_mask=None, seed=None):
+        raise AssertionError("never called")
+
+    LabelFreePipeline(KeywordAnnotator(), trainer=plain)  # no weighting: fine
+    with pytest.raises(TypeError, match="add a sample_weight keyword"):
+        LabelFreePipeline(KeywordAnnotator(), trainer=plain, weighted_loss=True)
+    with pytest.raises(TypeError, match=r"FullBatchTrainer\(epochs=5\)"):
+        LabelFreePipeline(KeywordAnnotator(), trainer=plain, epochs=5)

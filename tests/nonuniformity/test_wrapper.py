@@ -1,9 +1,19 @@
 import pytest
 import torch
 
+from graphlabels.data import load
 from graphlabels.graph import Graph, to_undirected
 from graphlabels.nn.models import GCN
-from graphlabels.nonuniformity import LabelNonUniformity, label_nonuniformity, wrapper
+from graphlabels.nonuniformity import (
+    LabelNonUniformity,
+    drop_low_score_edges,
+    enhance_train_set,
+    label_nonuniformity,
+    non_uniformity,
+    wrapper,
+)
+from graphlabels.nonuniformity.wrapper import VARIANTS
+from graphlabels.train import fit, mean_std, seed_everything
 
 FAST = {"epochs": 25, "patience": None, "lr": 0.05}
 
@@ -287,3 +297,164 @@ def test_cuda_graph_runs_on_cuda():
     assert next(lnu.models_[0].parameters()).is_cuda
     assert all(m.is_cuda and (~m).any() for m in lnu.drop_masks_)
     assert lnu(graph).is_cuda
+
+
+#: Results of the wrapper as it was before ``fit`` was split into the paper's steps
+#: (GCN with 16 hidden units, torch threads 1, the graph made undirected): the
+#: refactor must reproduce them bit for bit. Produced by running the same
+#: configurations with the earlier implementation and printing
+#: ``{name: (v.test_acc, v.val_acc)}``, ``chosen``, ``best_variant``, the grid's
+#: mean validation accuracies and ``float(lnu(graph).double().sum())``.
+PINNED = {
+    "cora_run": (
+        dict(
+            dataset="cora",
+            runs=2,
+            eta1=(0.3, 0.5),
+            eta2=(0.4,),
+            eta3=(0.3, 0.6),
+            epochs=50,
+            patience=20,
+            score_from="run",
+        ),
+        {
+            "base": ([78.29999923706055, 76.30000114440918], [77.60000228881836, 75.0]),
+            "drop": (
+                [78.60000133514404, 76.30000114440918],
+                [77.39999890327454, 75.19999742507935],
+            ),
+            "augment": (
+                [65.70000052452087, 51.499998569488525],
+                [66.20000004768372, 52.60000228881836],
+            ),
+            "both": (
+                [65.89999794960022, 51.39999985694885],
+                [66.20000004768372, 52.60000228881836],
+            ),
+        },
+        {
+            "base": {},
+            "drop": {"eta1": 0.3, "eta2": 0.4},
+            "augment": {"eta3": 0.3},
+            "both": {"eta1": 0.3, "eta2": 0.4, "eta3": 0.3},
+        },
+        "base",
+        {"drop": [76.3, 76.1], "augment": [59.4, 58.3], "both": [59.4, 58.4]},
+        -1829.3812522189692,
+    ),
+    "texas_mean_random": (
+        dict(
+            dataset="texas",
+            runs=3,
+            eta1=(0.3,),
+            eta2=(0.4, 0.8),
+            eta3=(0.3, 0.9),
+            epochs=50,
+            patience=None,
+            score_from="mean",
+            forest="random",
+        ),
+        {
+            "base": (
+                [56.75675868988037, 62.162160873413086, 48.64864945411682],
+                [61.01694703102112, 61.01694703102112, 55.93220591545105],
+            ),
+            "drop": (
+                [56.75675868988037, 62.162160873413086, 48.64864945411682],
+                [61.01694703102112, 61.01694703102112, 55.93220591545105],
+            ),
+            "augment": (
+                [59.45945978164673, 59.45945978164673, 48.64864945411682],
+                [61.01694703102112, 61.01694703102112, 59.32203531265259],
+            ),
+            "both": (
+                [59.45945978164673, 59.45945978164673, 48.64864945411682],
+                [61.01694703102112, 61.01694703102112, 59.32203531265259],
+            ),
+        },
+        {
+            "base": {},
+            "drop": {"eta1": 0.3, "eta2": 0.4},
+            "augment": {"eta3": 0.3},
+            "both": {"eta1": 0.3, "eta2": 0.4, "eta3": 0.3},
+        },
+        "augment",
+        {
+            "drop": [59.322, 59.322],
+            "augment": [60.452, 59.322],
+            "both": [60.452, 59.322],
+        },
+        -231.16626879666,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PINNED))
+def test_pinned_results_on_real_graphs(name):
+    cfg, accs, chosen, best, grid_val, forward_sum = PINNED[name]
+    cfg = dict(cfg)
+    g = load(cfg.pop("dataset"))
+    ei, _ = to_undirected(g.edge_index, num_nodes=g.num_nodes)
+    g = g.replace(edge_index=ei, edge_weight=None)
+
+    def make(seed):
+        return GCN(g.num_features, g.num_classes, hidden_channels=16)
+
+    lnu = LabelNonUniformity(make, **cfg).fit(g)
+    res = lnu.result_
+    assert {k: (v.test_acc, v.val_acc) for k, v in res.variants.items()} == {
+        k: (list(t), list(v)) for k, (t, v) in accs.items()
+    }
+    assert res.chosen == chosen and res.best_variant == best
+    assert {k: [p["val_acc_mean"] for p in rows] for k, rows in res.grid.items()} == (
+        grid_val
+    )
+    assert float(lnu(g).double().sum()) == forward_sum
+
+
+def test_steps_equal_direct_calls():
+    # base runs -> scores -> Algorithm 2 -> Algorithm 1 -> both, by hand
+    graph = _graph(seed=8)
+    eta1, eta2, eta3 = 0.4, 0.5, 0.6
+
+    def make(seed):
+        return GCN(graph.num_features, graph.num_classes, hidden_channels=8)
+
+    lnu = LabelNonUniformity(make, runs=2, eta1=eta1, eta2=eta2, eta3=eta3, **FAST)
+    res = lnu.fit(graph).result_
+
+    def train(r, g, **kw):
+        seed_everything(r)
+        return fit(make(r), g, **kw, **FAST)
+
+    want = {k: [] for k in VARIANTS}
+    for r in range(2):
+        base = train(r, graph)
+        score = non_uniformity(base.logits)
+        assert torch.equal(lnu.scores_[r], score)
+        ei, _ = drop_low_score_edges(
+            graph.edge_index, score, eta1, eta2, num_nodes=graph.num_nodes, seed=r
+        )
+        dropped = graph.replace(edge_index=ei)
+        y, tm = enhance_train_set(
+            base.logits, graph.y, graph.train_mask, eta3, score=score,
+            val_mask=graph.val_mask,
+        )  # fmt: skip
+        want["base"].append(base)
+        want["drop"].append(train(r, dropped))
+        want["augment"].append(train(r, graph, y=y, train_mask=tm))
+        want["both"].append(train(r, dropped, y=y, train_mask=tm))
+    for name, fits in want.items():
+        assert res.variants[name].test_acc == [f.test_acc for f in fits]
+        assert res.variants[name].val_acc == [f.val_acc for f in fits]
+    vals = {k: mean_std([f.val_acc for f in fits])[0] for k, fits in want.items()}
+    assert res.best_variant == max(vals, key=lambda k: (vals[k], k == "base"))
+    assert lnu.result_.chosen["both"] == {"eta1": eta1, "eta2": eta2, "eta3": eta3}
+
+
+def test_fitted_attributes_are_declared():
+    lnu = LabelNonUniformity(lambda: GCN(3, 2), runs=1)
+    for name in ("base_fits_", "base_logits_", "mean_logits_", "scores_",
+                 "drop_masks_", "result_"):  # fmt: skip
+        assert getattr(lnu, name) is None
+    assert len(lnu.models_) == 0 and lnu.edge_masks_ == []

@@ -11,6 +11,7 @@ from graphlabels.propagation.tuning import (
     select_correct_and_smooth,
     select_label_propagation,
 )
+from graphlabels.train import FullBatchTrainer
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,20 @@ def test_evaluate_lp_and_cs(small):
         evaluate(small, "gcn")
     with pytest.raises(ValueError, match="base must be"):
         evaluate(small, "cs", "gat")
+
+
+def test_evaluate_trains_the_base_model_through_the_trainer(small):
+    calls = []
+
+    def trainer(model, graph, **kw):
+        calls.append(kw)
+        return FullBatchTrainer(epochs=30)(model, graph, **kw)
+
+    a = evaluate(small, "cs", "linear", runs=2, trainer=trainer)
+    b = evaluate(small, "cs", "linear", runs=2, epochs=30)
+    assert len(calls) == 2 and a == b
+    with pytest.raises(TypeError, match=r"trainer=FullBatchTrainer\(lr=0.1\)"):
+        evaluate(small, "cs", runs=1, lr=0.1, trainer=trainer)
 
 
 def test_selection_needs_single_split_masks(small):

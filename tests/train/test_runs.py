@@ -5,7 +5,7 @@ import torch
 
 from graphlabels.graph import Graph
 from graphlabels.nn import MLP
-from graphlabels.train import make_factory, mean_std, run_seeds
+from graphlabels.train import FullBatchTrainer, make_factory, mean_std, run_seeds
 
 
 def test_mean_std_is_unbiased():
@@ -44,6 +44,17 @@ def test_runs_rotate_over_splits(blobs):
     )
     res = run_seeds(lambda: MLP(4, 2), multi, runs=3, epochs=5, progress=False)
     assert res.splits == [0, 1, 0]
+    # a trainer gets each run's split as a one-split graph
+    seen = []
+
+    def trainer(model, graph, **kw):
+        seen.append((graph.train_mask.clone(), kw))
+        return FullBatchTrainer(epochs=5)(model, graph, **kw)
+
+    again = run_seeds(lambda: MLP(4, 2), multi, runs=3, trainer=trainer, progress=False)
+    assert again.test_acc == res.test_acc
+    for (mask, kw), s in zip(seen, [0, 1, 0], strict=True):
+        assert torch.equal(mask, multi.train_mask[:, s]) and kw == {}
 
 
 def test_module_factory_resets_each_run():

@@ -96,3 +96,20 @@ def test_fit_errors_name_the_fix(blobs):
         fit(MLP(4, 2), g, y=y)
     with pytest.raises(ValueError, match="train_mask has shape"):
         fit(MLP(4, 2), g, train_mask=torch.ones(3, 3, dtype=torch.bool))
+
+
+def test_restore_best_false_keeps_the_last_weights(blobs):
+    g = blobs
+
+    def train(graph, **kw):
+        seed_everything(4)
+        return fit(GCN(4, 2, hidden_channels=16), graph, epochs=40, seed=4, **kw)
+
+    last = train(g, patience=None, restore_best=False)
+    no_val = train(g.replace(val_mask=None), patience=None)
+    best = train(g, patience=None)
+    # the same weights as training without a validation set, still scored on it
+    assert torch.equal(last.logits, no_val.logits)
+    assert last.best_epoch == last.epochs_run - 1 == 39
+    assert last.val_acc == accuracy(last.logits, g.y, g.val_mask)
+    assert best.val_acc >= last.val_acc and best.best_epoch <= 39
