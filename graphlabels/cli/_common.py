@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "DATASET_HELP",
     "add_dataset",
+    "add_split_options",
     "default_of",
     "fraction",
     "load_graph",
@@ -25,6 +26,7 @@ __all__ = [
     "output_path",
     "positive_float",
     "positive_int",
+    "split_kwargs",
     "write_json",
 ]
 
@@ -133,8 +135,32 @@ def write_json(path: Path | None, record: dict[str, Any]) -> None:
     print(f"wrote {path}")
 
 
+def _per_class(text: str) -> tuple[int, int]:
+    try:
+        train, val = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected TRAIN,VAL node counts per class like 20,30, got {text!r}"
+        ) from None
+    if train < 1 or val < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected TRAIN >= 1 and VAL >= 0 per class, got {text!r}"
+        )
+    return train, val
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
 def add_dataset(p: argparse.ArgumentParser, help: str = DATASET_HELP) -> None:
-    """The positional ``dataset`` argument and ``--root``."""
+    """The positional ``dataset`` argument, ``--root`` and the split options."""
     p.add_argument("dataset", help=help)
     p.add_argument(
         "--root",
@@ -142,6 +168,36 @@ def add_dataset(p: argparse.ArgumentParser, help: str = DATASET_HELP) -> None:
         help="data root of the registered datasets (default: $GRAPHLABELS_DATA, "
         "else the user cache)",
     )
+    add_split_options(p)
+
+
+def add_split_options(p: argparse.ArgumentParser) -> None:
+    """``--split-seed`` and ``--split-per-class``, for graph files without a split."""
+    from graphlabels.data.local import load_local
+
+    train = default_of(load_local, "train_per_class")
+    val = default_of(load_local, "val_per_class")
+    p.add_argument(
+        "--split-seed",
+        type=_nonnegative_int,
+        default=default_of(load_local, "seed"),
+        help="seed of the split made for a graph file without one (default: "
+        "%(default)s)",
+    )
+    p.add_argument(
+        "--split-per-class",
+        type=_per_class,
+        default=(train, val),
+        metavar="TRAIN,VAL",
+        help="training and validation nodes per class of that split; the other "
+        f"labelled nodes are the test set (default: {train},{val})",
+    )
+
+
+def split_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """:func:`graphlabels.data.local.load_local`'s split options from ``args``."""
+    train, val = args.split_per_class
+    return {"seed": args.split_seed, "train_per_class": train, "val_per_class": val}
 
 
 def load_graph(args: argparse.Namespace) -> Any:
@@ -149,7 +205,7 @@ def load_graph(args: argparse.Namespace) -> Any:
     from graphlabels.data.local import resolve
 
     verify = not getattr(args, "no_verify", False)
-    return resolve(args.dataset, root=args.root, verify=verify)
+    return resolve(args.dataset, root=args.root, verify=verify, **split_kwargs(args))
 
 
 def default_of(fn: Callable[..., Any], name: str) -> Any:

@@ -23,12 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from graphlabels.cli._common import (
+    add_split_options,
     default_of,
     fraction,
     nonnegative_float,
     output_path,
     positive_float,
     positive_int,
+    split_kwargs,
     write_json,
 )
 from graphlabels.labelfree.datasets import FEATURES, load_text_graph
@@ -166,6 +168,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--root", default=None, help="data root (default: $GRAPHLABELS_DATA)"
     )
+    add_split_options(p)
     p.add_argument("--json", type=output_path, default=None, help="write results here")
     p.add_argument(
         "--quiet",
@@ -221,6 +224,7 @@ def run(args: argparse.Namespace) -> int:
         args.root,
         args.features,
         verify=not getattr(args, "no_verify", False),
+        **split_kwargs(args),
     )
     annotator = build_annotator(args)
     pipe = LabelFreePipeline(

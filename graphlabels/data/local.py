@@ -151,6 +151,16 @@ def load_local(
         seed,
         lambda s: per_class_split(y, s, train_per_class, val_per_class),
     )
+    for part, m in (("validation", val), ("test", test)):
+        if not bool(m.any(0).all()):  # every split has some
+            raise ValueError(
+                f"{p}: a split with {train_per_class} training and {val_per_class} "
+                f"validation nodes per class leaves no {part} nodes (the graph has "
+                f"{int((y >= 0).sum())} labelled nodes in {graph.num_classes} "
+                "classes): store a split in the files, or ask for fewer nodes per "
+                "class (load_local's train_per_class and val_per_class; on the "
+                "command line --split-per-class TRAIN,VAL)"
+            )
     info = {
         "source": "generated",
         "method": "per_class",
@@ -311,9 +321,9 @@ def _read_ogb(path: Path) -> Graph:
         n,
         x=None if x is None else torch.from_numpy(np.asarray(x, dtype=np.float32)),
         y=torch.from_numpy(y.astype(np.int64)),
-        train_mask=torch.from_numpy(np.asarray(idx["train"], dtype=np.int64)),
-        val_mask=torch.from_numpy(np.asarray(idx["valid"], dtype=np.int64)),
-        test_mask=torch.from_numpy(np.asarray(idx["test"], dtype=np.int64)),
+        train_mask=torch.from_numpy(np.array(idx["train"], dtype=np.int64)),
+        val_mask=torch.from_numpy(np.array(idx["valid"], dtype=np.int64)),
+        test_mask=torch.from_numpy(np.array(idx["test"], dtype=np.int64)),
     )
 
 
@@ -468,6 +478,7 @@ def resolve(
     name_or_path: str | os.PathLike[str],
     root: str | os.PathLike[str] | None = None,
     verify: bool = True,
+    **local_kwargs: Any,
 ) -> Graph:
     """A registered dataset by name, or a graph from a local file or folder.
 
@@ -485,6 +496,9 @@ def resolve(
         verify: check the sha256 of a registered dataset's files before loading
             (default: :obj:`True`, unlike :func:`graphlabels.data.load`, whose
             default skips the check; local files have no recorded hash).
+        **local_kwargs: passed to :func:`load_local` for a path (``seed``,
+            ``num_splits``, ``train_per_class``, ``val_per_class``); ignored for
+            a registered name.
 
     Raises:
         FileNotFoundError: a path that does not exist.
@@ -499,7 +513,7 @@ def resolve(
             get_info(text)
         except ValueError:
             if Path(text).exists():
-                return load_local(text)
+                return load_local(text, **local_kwargs)
         else:
             kw = {"verify": verify} if _accepts(load, "verify") else {}
             graph = load(text, root=root, **kw)
@@ -519,7 +533,7 @@ def resolve(
             f"{text} does not exist: pass an existing file or folder, or a dataset "
             "name (see `graphlabels datasets`)"
         )
-    return load_local(text)
+    return load_local(text, **local_kwargs)
 
 
 def _accepts(fn: Any, keyword: str) -> bool:

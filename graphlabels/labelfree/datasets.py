@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from graphlabels.graph import Graph
 
@@ -32,6 +33,7 @@ def load_text_graph(
     features: str = "auto",
     *,
     verify: bool = False,
+    **local_kwargs: Any,
 ) -> Graph:
     """Load a text-attributed graph and set the features the GNN trains on.
 
@@ -51,6 +53,8 @@ def load_text_graph(
             it, else MiniLM (default: ``"auto"``).
         verify: check the sha256 of a registered dataset's files (default:
             :obj:`False`, as :func:`graphlabels.data.load`).
+        **local_kwargs: split options for a path, passed to
+            :func:`graphlabels.data.local.load_local`.
 
     Raises:
         ValueError: the graph has no texts, or ``features="graph"`` and it has no
@@ -62,7 +66,9 @@ def load_text_graph(
     if features not in FEATURES:
         raise ValueError(f"features must be one of {list(FEATURES)}, got {features!r}")
     text = os.fspath(name)
-    graph = resolve(TEXT_ALIASES.get(text.lower(), text), root=root, verify=verify)
+    graph = resolve(
+        TEXT_ALIASES.get(text.lower(), text), root=root, verify=verify, **local_kwargs
+    )
     if graph.num_splits > 1:
         graph = graph.split(0)
     if graph.texts is None:
