@@ -159,7 +159,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--cache",
-        type=Path,
+        type=output_path,
         default=None,
         help="annotation cache (default: $GRAPHLABELS_CACHE or "
         "~/.cache/graphlabels, file labelfree.sqlite; the annotators cache nothing "

@@ -35,7 +35,12 @@ _PRESET = "default: the model's preset, see graphlabels.train.presets"
 def add_common(p: argparse.ArgumentParser) -> None:
     """Options shared by the training commands (dataset, model, runs, output)."""
     add_dataset(p)
-    p.add_argument("--model", default="gcn", choices=sorted(MODELS))
+    p.add_argument(
+        "--model",
+        default="gcn",
+        choices=sorted(MODELS),
+        help="base model (default: %(default)s)",
+    )
     p.add_argument(
         "--runs",
         type=positive_int,
@@ -62,7 +67,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
         help="torch CPU threads (default: torch's choice; 1 is fastest on small "
         "graphs when other jobs share the cores)",
     )
-    p.add_argument("--json", type=output_path, default=None, help="write results here")
+    p.add_argument(
+        "--json",
+        type=output_path,
+        default=None,
+        help="write the results (with the split used) to this JSON file",
+    )
     p.add_argument(
         "--quiet",
         action="store_true",
