@@ -35,10 +35,20 @@ from graphlabels.cli._common import (
 )
 from graphlabels.labelfree.datasets import FEATURES, load_text_graph
 from graphlabels.labelfree.pipeline import LabelFreePipeline
+from graphlabels.labelfree.selection import SELECTORS
+from graphlabels.nn import MODELS
 
 __all__ = ["add_parser", "build_annotator", "run"]
 
 _PIPE = LabelFreePipeline.__init__
+
+
+def _selection(text: str) -> str:
+    if text.lower().replace("_", "-") not in SELECTORS:
+        raise argparse.ArgumentTypeError(
+            f"unknown selection {text!r}: choose one of {', '.join(SELECTORS)}"
+        )
+    return text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -84,8 +94,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--selection",
+        type=_selection,
         default=default_of(_PIPE, "selection"),
-        help="selection strategy (default: %(default)s)",
+        help=f"selection strategy, one of {', '.join(SELECTORS)} (default: "
+        "%(default)s)",
     )
     p.add_argument(
         "--filter",
@@ -108,7 +120,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--gnn",
         default=default_of(_PIPE, "model"),
-        help="graphlabels.nn model name (default: %(default)s)",
+        choices=sorted(MODELS),
+        help="graphlabels.nn model (default: %(default)s)",
     )
     p.add_argument("--weighted", action="store_true", help="confidence-weighted CE")
     p.add_argument(
