@@ -21,8 +21,12 @@ from pathlib import Path
 
 import torch
 
-from graphlabels.cli.label_free import prepare_graph
-from graphlabels.labelfree import EmbeddingAnnotator, LabelFreePipeline, post_filter
+from graphlabels.labelfree import (
+    EmbeddingAnnotator,
+    LabelFreePipeline,
+    load_text_graph,
+    post_filter,
+)
 from graphlabels.labelfree.annotators import to_tensors
 from graphlabels.labelfree.prompts import readable_label_names
 from graphlabels.labelfree.selection import c_density, select
@@ -33,8 +37,8 @@ root = os.environ.get("GRAPHLABELS_DATA") or str(
 
 # --- 1. A text-attributed graph ---
 # The WebKB Cornell pages (TAG-Benchmark). It ships no features, so
-# prepare_graph embeds the page texts with all-MiniLM-L6-v2 (cached on disk).
-graph = prepare_graph("cornell", root)
+# load_text_graph embeds the page texts with all-MiniLM-L6-v2 (cached on disk).
+graph = load_text_graph("cornell", root)
 names = readable_label_names(graph.class_names)
 print(graph)
 print("classes:", names)

@@ -258,6 +258,8 @@ class Graph:
         texts: optional list of ``N`` node texts.
         class_names: optional list of ``C`` class names.
         name: dataset name.
+        split_info: how the masks were made, e.g. ``{"source": "generated",
+            "method": "per_class", "seeds": [0], ...}`` (default: :obj:`None`).
 
     Example:
         >>> g = Graph(torch.tensor([[0, 1], [1, 0]]), x=torch.eye(2))
@@ -276,6 +278,7 @@ class Graph:
     texts: Sequence[str] | None = None
     class_names: Sequence[str] | None = None
     name: str | None = None
+    split_info: dict[str, Any] | None = None
     _cache: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -510,6 +513,18 @@ class Graph:
     def is_undirected(self) -> bool:
         """Whether every edge has its reverse."""
         return is_undirected(self.edge_index, self.num_nodes)
+
+    def to_undirected(self, reduce: str = "sum") -> Graph:
+        """The graph with every edge's reverse added (coalesced).
+
+        Returns ``self`` when no reverse is missing. As PyG's ``to_undirected``:
+        the reverse of every edge is appended, then duplicate edges are merged and
+        their weights combined by ``reduce`` (default: ``"sum"``).
+        """
+        if self.is_undirected():
+            return self
+        ei, w = to_undirected(self.edge_index, self.edge_weight, self.num_nodes, reduce)
+        return self.replace(edge_index=ei, edge_weight=w)
 
     def degree(self) -> Tensor:
         """In-degree of every node."""

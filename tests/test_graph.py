@@ -202,3 +202,19 @@ def test_sparse_x_is_cached_and_follows_replace():
     assert xs.layout == torch.sparse_csr and torch.equal(xs.to_dense(), bow)
     assert h.sparse_x() is xs
     assert g.sparse_x() is None
+
+
+def test_to_undirected_method():
+    g = Graph(
+        torch.tensor([[0, 1, 2], [1, 0, 0]]),
+        3,
+        edge_weight=torch.tensor([1.0, 2.0, 5.0]),
+    )
+    u = g.to_undirected()
+    assert u.is_undirected() and u.num_edges == 4
+    pairs = zip(u.edge_index.t().tolist(), u.edge_weight.tolist(), strict=True)
+    w = {tuple(e): x for e, x in pairs}
+    # (0, 1) and (1, 0) were both present: each gets both weights, summed
+    assert w == {(0, 1): 3.0, (1, 0): 3.0, (0, 2): 5.0, (2, 0): 5.0}
+    assert u.to_undirected() is u
+    assert Graph(torch.tensor([[0], [1]]), 2).to_undirected().num_edges == 2

@@ -4,10 +4,12 @@
         --grid hidden=64,128 dropout=0.5,0.8 weight-decay=5e-4,1e-3 \
         --runs 10 --threads 1 --json benchmarks/results/grid_coauthor-cs_gcn.json
 
-Every combination runs exactly what ``graphlabels train DATASET --model MODEL
---runs N --<flag> <value> ...`` runs (seeds 0..N-1, the dataset's standard
-splits). The combination with the best mean validation accuracy is chosen; test
-accuracy is recorded for every combination but never used to choose.
+Every combination runs :func:`graphlabels.train.presets.train_preset`, exactly
+what ``graphlabels train DATASET --model MODEL --runs N --<flag> <value> ...``
+runs (seeds 0..N-1, the dataset's standard splits). The flags are those of
+``graphlabels train``: hidden, dropout, lr, weight-decay, epochs, patience. The
+combination with the best mean validation accuracy is chosen; test accuracy is
+recorded for every combination but never used to choose.
 """
 
 from __future__ import annotations
@@ -19,7 +21,20 @@ import sys
 import time
 from pathlib import Path
 
-from graphlabels.cli.train import add_common, run
+import torch
+
+from graphlabels.data import load
+from graphlabels.train.presets import train_preset
+
+#: ``--grid`` flag -> (train_preset keyword, value type)
+FLAGS = {
+    "hidden": ("hidden_channels", int),
+    "dropout": ("dropout", float),
+    "lr": ("lr", float),
+    "weight-decay": ("weight_decay", float),
+    "epochs": ("epochs", int),
+    "patience": ("patience", int),
+}
 
 
 def parse_grid(items: list[str]) -> dict[str, list[str]]:
@@ -29,7 +44,10 @@ def parse_grid(items: list[str]) -> dict[str, list[str]]:
         key, sep, values = item.partition("=")
         if not sep or not values:
             raise SystemExit(f"--grid takes FLAG=V1,V2,...; got {item!r}")
-        grid[key.lstrip("-")] = values.split(",")
+        key = key.lstrip("-")
+        if key not in FLAGS:
+            raise SystemExit(f"--grid flag {key!r} unknown: use one of {list(FLAGS)}")
+        grid[key] = values.split(",")
     return grid
 
 
@@ -44,22 +62,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, required=True)
     args = p.parse_args(argv)
     grid = parse_grid(args.grid)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    graph = load(args.dataset, root=args.root)
     rows = []
     for values in itertools.product(*grid.values()):
         setting = dict(zip(grid, values, strict=True))
-        cli = [args.dataset, "--model", args.model, "--runs", str(args.runs)]
-        cli += ["--quiet", "--json", str(args.json.with_suffix(".tmp.json"))]
-        for k, v in setting.items():
-            cli += [f"--{k}", v]
-        if args.threads:
-            cli += ["--threads", str(args.threads)]
-        if args.root:
-            cli += ["--root", args.root]
-        sub = argparse.ArgumentParser()
-        add_common(sub)
+        overrides = {FLAGS[k][0]: FLAGS[k][1](v) for k, v in setting.items()}
         start = time.perf_counter()
-        run(sub.parse_args(cli))
-        rec = json.loads(args.json.with_suffix(".tmp.json").read_text())
+        res = train_preset(
+            args.model, graph, args.runs, dataset=args.dataset, **overrides
+        )
+        rec = res.as_dict()
         rows.append(
             {
                 "setting": setting,
@@ -72,7 +86,6 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds": round(time.perf_counter() - start, 1),
             }
         )
-        args.json.with_suffix(".tmp.json").unlink()
         best = max(rows, key=lambda r: r["val_acc_mean"])
         out = {
             "dataset": args.dataset,

@@ -22,13 +22,13 @@ from pathlib import Path
 
 import torch
 
-from graphlabels.cli.label_free import prepare_graph
 from graphlabels.data import has_text
 from graphlabels.labelfree import (
     AnnotationCache,
     EmbeddingAnnotator,
     LabelFreePipeline,
     LlamaCppAnnotator,
+    load_text_graph,
 )
 
 DATASETS = ["citeseer", "texas", "cornell", "wisconsin", "washington", "cora"]
@@ -76,7 +76,7 @@ def main() -> None:
     done = {(r["dataset"], r["strategy"]) for r in rows}
     start = time.perf_counter()
     for ds in a.datasets:
-        graph = prepare_graph(ds, a.root, "auto")
+        graph = load_text_graph(ds, a.root, "auto")
         for sel, filt in STRATEGIES:
             name = ("ps-" if filt else "") + sel
             if (ds, name) in done or (a.strategies and name not in a.strategies):

@@ -21,9 +21,13 @@ from pathlib import Path
 
 import torch
 
-from graphlabels.cli.label_free import prepare_graph
 from graphlabels.data import has_text
-from graphlabels.labelfree import AnnotationCache, LlamaCppAnnotator, select
+from graphlabels.labelfree import (
+    AnnotationCache,
+    LlamaCppAnnotator,
+    load_text_graph,
+    select,
+)
 from graphlabels.labelfree.prompts import readable_label_names
 
 
@@ -49,7 +53,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args()
     torch.set_num_threads(1)
-    graph = prepare_graph(a.dataset, a.root, "auto")
+    graph = load_text_graph(a.dataset, a.root, "auto")
     names = readable_label_names(graph.class_names)
     budget = 20 * len(names)
     order = select(

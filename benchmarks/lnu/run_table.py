@@ -24,7 +24,6 @@ from typing import Any
 
 import torch
 
-from graphlabels.cli.lnu import CANDIDATES, LNU_PRESETS, make_factory, undirected
 from graphlabels.data import load
 from graphlabels.nonuniformity import summarize_diagnostics
 from graphlabels.nonuniformity.wrapper import (
@@ -33,7 +32,11 @@ from graphlabels.nonuniformity.wrapper import (
     DEFAULT_ETA3,
     LabelNonUniformity,
 )
-from graphlabels.train.presets import preset
+from graphlabels.train.presets import LNU_PRESETS, model_factory, preset
+
+#: ``--candidates`` (as in ``graphlabels lnu``): Algorithm 1 leaves validation
+#: nodes out (LabelNonUniformity's exclude_val=True), or lets them in.
+CANDIDATES = ("exclude-val", "include-val")
 
 #: name in the table -> registry name (Cornell: geom-gcn's shared copy of Cornell's
 #: feature file is Texas's, so the Yandex copy with the same 48/32/20 splits is used)
@@ -77,12 +80,13 @@ def settings(
 
 
 def run_one(name: str, model: str, args: argparse.Namespace) -> dict[str, Any]:
-    graph = undirected(load(DATASETS[name], root=args.root)).to(args.device)
+    # undirected as in the official code (the WebKB graphs are directed)
+    graph = load(DATASETS[name], root=args.root).to_undirected().to(args.device)
     mk, fk = settings(model, args.epochs, args.patience, args.recipe, DATASETS[name])
     print(f"== {name} / {model}: {graph} {mk} {fk}", flush=True)
     start = time.perf_counter()
     lnu = LabelNonUniformity(
-        make_factory(model, graph, mk),
+        model_factory(model, graph, **mk),
         runs=args.runs,
         eta1=args.eta1,
         eta2=args.eta2,

@@ -16,8 +16,8 @@ import argparse
 import torch
 import torch.nn.functional as F
 
-from graphlabels.cli.lnu import make_factory
 from graphlabels.data import load
+from graphlabels.train.presets import model_factory
 from graphlabels.train.trainer import fit, seed_everything
 
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     graph = load(args.dataset, root=args.root)
     # the LNU recipe's model, built as `graphlabels lnu` builds it
     recipe = {"hidden_channels": args.hidden, "dropout": 0.5, "input_dropout": 0.0}
-    impls = {"graphlabels": lambda: make_factory("gcn", graph, recipe)(0)}
+    impls = {"graphlabels": lambda: model_factory("gcn", graph, **recipe)(0)}
     try:
         import torch_geometric  # noqa: F401
 

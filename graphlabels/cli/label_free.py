@@ -3,19 +3,52 @@
 Selects ``--budget`` nodes, annotates them with an LLM or an embedding model,
 optionally post-filters (``--filter ps``), trains a GCN on the annotations over
 ``--seeds`` seeds, and reports the annotation accuracy, the test accuracy on every
-node not annotated, the calls, the tokens and the cost.
+node not annotated, the calls, the tokens and the cost
+(:class:`graphlabels.labelfree.LabelFreePipeline` on
+:func:`graphlabels.labelfree.load_text_graph`).
+
+Where the command differs from the library's defaults: llama-cpp and openai
+annotations are cached on disk (--cache; the annotators cache nothing unless given
+a cache); the openai endpoint is a local server (--base-url; OpenAIAnnotator's
+default is the OpenAI API), and a failed call leaves its node unannotated instead
+of stopping the run (OpenAIAnnotator's on_error="skip"; its default is "raise").
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_parser", "build_annotator", "prepare_graph", "run"]
+from graphlabels.cli._common import (
+    add_split_options,
+    default_of,
+    fraction,
+    nonnegative_float,
+    output_path,
+    positive_float,
+    positive_int,
+    split_kwargs,
+    write_json,
+)
+from graphlabels.labelfree.datasets import FEATURES, load_text_graph
+from graphlabels.labelfree.pipeline import LabelFreePipeline
+from graphlabels.labelfree.selection import SELECTORS
+from graphlabels.nn import MODELS
+
+__all__ = ["add_parser", "build_annotator", "run"]
+
+_PIPE = LabelFreePipeline.__init__
+
+
+def _selection(text: str) -> str:
+    if text.lower().replace("_", "-") not in SELECTORS:
+        raise argparse.ArgumentTypeError(
+            f"unknown selection {text!r}: choose one of {', '.join(SELECTORS)}"
+        )
+    return text
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -28,15 +61,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "dataset",
         help="a text dataset, e.g. citeseer, cora, texas (the '-text' variant "
-        "is used when there is one)",
+        "is used when there is one), or the path of a graph folder with "
+        "texts.json and class_names.json (see graphlabels.data.local)",
     )
     p.add_argument(
         "--annotator", default="embed", choices=("embed", "llama-cpp", "openai")
     )
     p.add_argument(
-        "--base-url", default="http://127.0.0.1:8080/v1", help="openai endpoint"
+        "--base-url",
+        default="http://127.0.0.1:8080/v1",
+        help="openai endpoint (default: %(default)s, a local server; "
+        "OpenAIAnnotator's default is the OpenAI API)",
     )
-    p.add_argument("--model", default=None, help="model name (openai) or .gguf path")
+    p.add_argument(
+        "--model",
+        default=None,
+        help="model name (openai; default: gpt-3.5-turbo) or .gguf path "
+        "(llama-cpp; default: the SmolLM2 file), as the annotators default",
+    )
     p.add_argument("--prompt", default="vanilla", choices=("vanilla", "topk", "hybrid"))
     p.add_argument(
         "--mode",
@@ -44,43 +86,109 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=("verbalizer", "generate"),
         help="llama-cpp: score label names or generate (default: verbalizer)",
     )
-    p.add_argument("--budget", type=int, default=None, help="default: 20 x classes")
-    p.add_argument("--selection", default="featprop", help="selection strategy")
-    p.add_argument("--filter", default=None, choices=("ps",), help="post-filter")
-    p.add_argument("--filter-fraction", type=float, default=0.1)
-    p.add_argument("--seeds", type=int, default=3, help="seeds 0..seeds-1")
-    p.add_argument("--gnn", default="gcn", help="graphlabels.nn model name")
+    p.add_argument(
+        "--budget",
+        type=positive_int,
+        default=default_of(_PIPE, "budget"),
+        help="nodes to annotate (default: 20 x classes)",
+    )
+    p.add_argument(
+        "--selection",
+        type=_selection,
+        default=default_of(_PIPE, "selection"),
+        help=f"selection strategy, one of {', '.join(SELECTORS)} (default: "
+        "%(default)s)",
+    )
+    p.add_argument(
+        "--filter",
+        default=default_of(_PIPE, "filter"),
+        choices=("ps",),
+        help="post-filter (default: none)",
+    )
+    p.add_argument(
+        "--filter-fraction",
+        type=fraction,
+        default=default_of(_PIPE, "filter_fraction"),
+        help="share of annotations the filter removes (default: %(default)s)",
+    )
+    p.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=len(default_of(_PIPE, "seeds")),
+        help="seeds 0..seeds-1 (default: %(default)s)",
+    )
+    p.add_argument(
+        "--gnn",
+        default=default_of(_PIPE, "model"),
+        choices=sorted(MODELS),
+        help="graphlabels.nn model (default: %(default)s)",
+    )
     p.add_argument("--weighted", action="store_true", help="confidence-weighted CE")
     p.add_argument(
         "--lnu-eta3",
-        type=float,
-        default=None,
+        type=fraction,
+        default=default_of(_PIPE, "lnu_eta3"),
         help="add the non-uniformity wrapper's Algorithm 1 with this eta3",
     )
-    p.add_argument("--epochs", type=int, default=200)
+    p.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=default_of(_PIPE, "epochs"),
+        help="GNN training epochs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--lr",
+        type=positive_float,
+        default=default_of(_PIPE, "lr"),
+        help="GNN learning rate (default: %(default)s)",
+    )
+    p.add_argument(
+        "--weight-decay",
+        type=nonnegative_float,
+        default=default_of(_PIPE, "weight_decay"),
+        help="GNN weight decay (default: %(default)s)",
+    )
     p.add_argument(
         "--features",
-        default="auto",
-        choices=("auto", "graph", "text"),
+        default=default_of(load_text_graph, "features"),
+        choices=FEATURES,
         help="GNN features: the dataset's x, MiniLM of the texts, or auto (x "
         "when the dataset has it, else MiniLM)",
     )
-    p.add_argument("--max-cost", type=float, default=None, help="hard $ cap (openai)")
-    p.add_argument("--price-prompt", type=float, default=0.0, help="$ / 1M tokens")
-    p.add_argument("--price-completion", type=float, default=0.0, help="$ / 1M")
-    p.add_argument("--concurrency", type=int, default=4)
+    p.add_argument(
+        "--max-cost", type=nonnegative_float, default=None, help="hard $ cap (openai)"
+    )
+    p.add_argument(
+        "--price-prompt", type=nonnegative_float, default=0.0, help="$ / 1M tokens"
+    )
+    p.add_argument(
+        "--price-completion", type=nonnegative_float, default=0.0, help="$ / 1M"
+    )
+    p.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=4,
+        help="simultaneous openai requests (default: %(default)s)",
+    )
     p.add_argument(
         "--cache",
-        type=Path,
+        type=output_path,
         default=None,
         help="annotation cache (default: $GRAPHLABELS_CACHE or "
-        "~/.cache/graphlabels, file labelfree.sqlite)",
+        "~/.cache/graphlabels, file labelfree.sqlite; the annotators cache nothing "
+        "unless given a cache)",
     )
     p.add_argument(
         "--root", default=None, help="data root (default: $GRAPHLABELS_DATA)"
     )
-    p.add_argument("--json", type=Path, default=None, help="write results here")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_split_options(p)
+    p.add_argument("--json", type=output_path, default=None, help="write results here")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars (the command line shows them; the pipeline's "
+        "progress= defaults to off)",
+    )
     p.set_defaults(run=run)
 
 
@@ -121,46 +229,16 @@ def build_annotator(args: argparse.Namespace) -> Any:
     )
 
 
-def prepare_graph(name: str, root: str | None, features: str = "auto") -> Any:
-    """Load ``name`` with its texts and set the GNN features.
-
-    Nodes without text (Cora: 1,385 of 2,708; CiteSeer: 151) are never selected
-    for annotation; they keep the dataset's features (or a zero MiniLM vector
-    when the dataset has none) and are scored like every other unannotated node.
-    """
-    from graphlabels.data import load
-    from graphlabels.labelfree.features import sentence_features
-
-    key = name.lower()
-    aliases = {
-        "texas": "webkb-texas-text",
-        "cornell": "webkb-cornell-text",
-        "wisconsin": "webkb-wisconsin-text",
-        "washington": "webkb-washington-text",
-        "citeseer": "citeseer-text",
-        "cora": "cora-text",
-    }
-    graph = load(aliases.get(key, key), root=root)
-    if graph.num_splits > 1:
-        graph = graph.split(0)
-    if graph.texts is None:
-        raise ValueError(
-            f"dataset {name!r} has no texts: use a text dataset such as citeseer, "
-            "cora, texas, cornell, wisconsin or washington"
-        )
-    if features == "text" or (features == "auto" and graph.x is None):
-        graph = graph.replace(x=sentence_features(list(graph.texts)))
-    elif graph.x is None:
-        raise ValueError(f"{name} has no node features: use --features text")
-    return graph
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the label-free pipeline and print (and optionally write) the results."""
-    from graphlabels.labelfree.pipeline import LabelFreePipeline
-
     start = time.perf_counter()
-    graph = prepare_graph(args.dataset, args.root, args.features)
+    graph = load_text_graph(
+        args.dataset,
+        args.root,
+        args.features,
+        verify=not getattr(args, "no_verify", False),
+        **split_kwargs(args),
+    )
     annotator = build_annotator(args)
     pipe = LabelFreePipeline(
         annotator,
@@ -172,6 +250,8 @@ def run(args: argparse.Namespace) -> int:
         weighted_loss=args.weighted,
         lnu_eta3=args.lnu_eta3,
         epochs=args.epochs,
+        lr=args.lr,
+        weight_decay=args.weight_decay,
         seeds=range(args.seeds),
         progress=not args.quiet,
     ).fit(graph)
@@ -179,6 +259,7 @@ def run(args: argparse.Namespace) -> int:
     rec["seconds"] = time.perf_counter() - start
     rec["dataset"] = args.dataset
     rec["features"] = args.features
+    rec["split"] = graph.split_info
     print(f"{graph}")
     print(
         f"{args.dataset} {rec['selection']}{'+' + args.filter if args.filter else ''} "
@@ -190,8 +271,5 @@ def run(args: argparse.Namespace) -> int:
         f"calls {rec['calls']}, tokens {rec['tokens']}, cost ${rec['cost_usd']:.4f}, "
         f"{rec['seconds']:.1f} s"
     )
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rec, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    write_json(args.json, rec)
     return 0

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
-from graphlabels.data import load
+from graphlabels.cli._common import (
+    add_dataset,
+    default_of,
+    load_graph,
+    nonnegative_float,
+    output_path,
+    positive_float,
+    positive_int,
+    write_json,
+)
 from graphlabels.propagation.tuning import evaluate
 
 
@@ -23,24 +30,70 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "unbiased std."
         ),
     )
-    p.add_argument("dataset", help="dataset name (see `graphlabels datasets`)")
-    p.add_argument("--method", choices=["lp", "cs"], default="cs")
+    add_dataset(p)
+    default = {
+        name: default_of(evaluate, name)
+        for name in (
+            "method", "base", "runs", "hidden_channels", "epochs", "lr",
+            "weight_decay",
+        )
+    }  # fmt: skip
     p.add_argument(
-        "--base", choices=["mlp", "linear"], default="mlp", help="base model for cs"
+        "--method",
+        choices=["lp", "cs"],
+        default=default["method"],
+        help="(default: %(default)s)",
     )
-    p.add_argument("--runs", type=int, default=10, help="seeds 0..runs-1")
-    p.add_argument("--root", default=None, help="data root (default: env)")
-    p.add_argument("--epochs", type=int, default=200, help="base-model epochs")
-    p.add_argument("--hidden", type=int, default=64, help="MLP hidden channels")
-    p.add_argument("--json", type=Path, default=None, help="write results here")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--base",
+        choices=["mlp", "linear"],
+        default=default["base"],
+        help="base model for cs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--runs",
+        type=positive_int,
+        default=default["runs"],
+        help="seeds 0..runs-1 (default: %(default)s)",
+    )
+    p.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=default["epochs"],
+        help="base-model epochs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--hidden",
+        type=positive_int,
+        default=default["hidden_channels"],
+        help="MLP hidden channels (default: %(default)s)",
+    )
+    p.add_argument(
+        "--lr",
+        type=positive_float,
+        default=default["lr"],
+        help="base-model learning rate (default: %(default)s)",
+    )
+    p.add_argument(
+        "--weight-decay",
+        type=nonnegative_float,
+        default=default["weight_decay"],
+        help="base-model weight decay (default: %(default)s)",
+    )
+    p.add_argument("--json", type=output_path, default=None, help="write results here")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bars (the command line shows them; evaluate's progress= "
+        "defaults to off)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``args.method`` on ``args.dataset`` and report."""
     start = time.perf_counter()
-    graph = load(args.dataset, root=args.root)
+    graph = load_graph(args)
     print(graph)
     res = evaluate(
         graph,
@@ -49,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
         args.runs,
         hidden_channels=args.hidden,
         epochs=args.epochs,
+        lr=args.lr,
+        weight_decay=args.weight_decay,
         progress=not args.quiet,
     )
     seconds = time.perf_counter() - start
@@ -71,10 +126,8 @@ def run(args: argparse.Namespace) -> int:
         "method": args.method,
         **({"base": args.base} if args.method == "cs" else {}),
         **{k: v for k, v in res.items() if k != "base"},
+        "split": graph.split_info,
         "seconds": round(seconds, 3),
     }
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(record, indent=2) + "\n")
-        print(f"wrote {args.json}")
+    write_json(args.json, record)
     return 0

@@ -4,7 +4,8 @@ Select a budget of nodes (:mod:`~graphlabels.labelfree.selection`), annotate the
 an LLM or an embedding model (:mod:`~graphlabels.labelfree.annotators`, cached by
 :mod:`~graphlabels.labelfree.cache`), post-filter the annotations
 (:mod:`~graphlabels.labelfree.filter`) and train a GNN on them
-(:mod:`~graphlabels.labelfree.pipeline`).
+(:mod:`~graphlabels.labelfree.pipeline`). :func:`load_text_graph` loads a
+text-attributed graph with its GNN features.
 """
 
 from graphlabels.labelfree.annotators import (
@@ -15,6 +16,7 @@ from graphlabels.labelfree.annotators import (
     OpenAIAnnotator,
 )
 from graphlabels.labelfree.cache import AnnotationCache
+from graphlabels.labelfree.datasets import load_text_graph
 from graphlabels.labelfree.filter import post_filter
 from graphlabels.labelfree.pipeline import LabelFreePipeline
 from graphlabels.labelfree.selection import SELECTORS, select
@@ -28,6 +30,7 @@ __all__ = [
     "LabelFreePipeline",
     "LlamaCppAnnotator",
     "OpenAIAnnotator",
+    "load_text_graph",
     "post_filter",
     "select",
 ]

@@ -4,13 +4,40 @@ GCN: Kipf & Welling (2017); GAT: Veličković et al. (2018); APPNP: Gasteiger et
 (2019), with PyG's citation-benchmark weight decay; SAGE and MLP use GCN's optimiser
 settings. Each preset splits into keyword arguments for the model and for
 :func:`graphlabels.train.fit`.
+
+:func:`hyperparameters` applies overrides to a preset, :func:`model_factory` builds
+``f(seed) -> model`` from a model name, and :func:`train_preset` does both and
+trains over seeds (what ``graphlabels train`` runs):
+
+>>> from graphlabels.train.presets import train_preset
+>>> res = train_preset("gcn", graph, runs=10, dataset="cora")  # doctest: +SKIP
+>>> res.runs.summary()  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["DATASET_PRESETS", "PRESETS", "preset"]
+from torch import nn
+
+from graphlabels.graph import Graph
+from graphlabels.train.runs import RunsResult, run_seeds
+
+__all__ = [
+    "DATASET_PRESETS",
+    "FIT_KEYS",
+    "LNU_PRESETS",
+    "PRESETS",
+    "RECIPES",
+    "PresetResult",
+    "hyperparameters",
+    "model_factory",
+    "preset",
+    "train_preset",
+]
 
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
     "gcn": {
@@ -72,3 +99,162 @@ def preset(
     model_kw.update(extra.get("model", {}))
     fit_kw.update(extra.get("fit", {}))
     return model_kw, fit_kw
+
+
+#: The official recipe of the label non-uniformity code
+#: (amblee0306/label-non-uniformity-gnn, DGL): GCN with one hidden layer of 16
+#: units, dropout 0.5 between layers only, Adam lr 0.01, weight decay 5e-4, up to
+#: 500 epochs, early stopping with patience 100.
+LNU_PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "gcn": {
+        "model": {"hidden_channels": 16, "dropout": 0.5, "input_dropout": 0.0},
+        "fit": {"lr": 0.01, "weight_decay": 5e-4, "epochs": 500, "patience": 100},
+    },
+}
+
+#: ``recipe`` values of :func:`hyperparameters`: ``"project"`` is :func:`preset`;
+#: ``"lnu"`` is :data:`LNU_PRESETS` for the models it has, else ``"project"``.
+RECIPES = ("project", "lnu")
+
+#: Keys of :func:`hyperparameters`' overrides that go to
+#: :func:`graphlabels.train.fit`; every other key goes to the model.
+FIT_KEYS = frozenset({"epochs", "patience", "lr", "weight_decay"})
+
+
+def hyperparameters(
+    model: str,
+    dataset: str | None = None,
+    *,
+    recipe: str = "project",
+    **overrides: Any,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A recipe's ``(model_kwargs, fit_kwargs)`` with overrides applied.
+
+    Args:
+        model: model name (a key of :data:`PRESETS`).
+        dataset: dataset name, for :data:`DATASET_PRESETS` (default: none).
+        recipe: one of :data:`RECIPES` (default: ``"project"``).
+        **overrides: values that replace the recipe's; ``None`` keeps the recipe's
+            value. Keys in :data:`FIT_KEYS` go to ``fit_kwargs``, the others
+            (``hidden_channels``, ``dropout``, ...) to ``model_kwargs``.
+
+    Returns:
+        Fresh dicts ``(model_kwargs, fit_kwargs)``.
+    """
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe must be one of {list(RECIPES)}, got {recipe!r}")
+    key = model.lower()
+    if recipe == "lnu" and key in LNU_PRESETS:
+        model_kw = dict(LNU_PRESETS[key]["model"])
+        fit_kw = dict(LNU_PRESETS[key]["fit"])
+    else:
+        model_kw, fit_kw = preset(model, dataset)
+    for name, value in overrides.items():
+        if value is not None:
+            (fit_kw if name in FIT_KEYS else model_kw)[name] = value
+    return model_kw, fit_kw
+
+
+def model_factory(
+    name: str, graph: Graph, **model_kw: Any
+) -> Callable[[int], nn.Module]:
+    """``f(seed) -> fresh model`` for a :func:`graphlabels.nn.build_model` name.
+
+    Sizes come from ``graph`` (features in, classes out). ``input_dropout``, which
+    the constructors do not take, is set on the built model when it has that
+    attribute (the :data:`LNU_PRESETS` recipe uses ``0.0``).
+
+    Args:
+        name: model name, e.g. ``"gcn"``.
+        graph: the graph the model is for.
+        **model_kw: passed to the model's constructor.
+    """
+    from graphlabels.nn import build_model
+
+    kw = dict(model_kw)
+    input_dropout = kw.pop("input_dropout", None)
+
+    def make(seed: int) -> nn.Module:
+        model = build_model(name, graph.num_features, graph.num_classes, **kw)
+        if input_dropout is not None and hasattr(model, "input_dropout"):
+            model.input_dropout = input_dropout
+        return model
+
+    return make
+
+
+@dataclasses.dataclass
+class PresetResult:
+    """What :func:`train_preset` ran and measured.
+
+    Attributes:
+        model: the model name.
+        model_kwargs: the model's hyperparameters.
+        fit_kwargs: :func:`graphlabels.train.fit`'s hyperparameters.
+        parameters: trainable parameters of one model.
+        runs: the per-run results.
+        seconds: wall time, building the models included.
+    """
+
+    model: str
+    model_kwargs: dict[str, Any]
+    fit_kwargs: dict[str, Any]
+    parameters: int
+    runs: RunsResult
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: model, parameters, hyperparameters and the runs."""
+        return {
+            "model": self.model,
+            "parameters": self.parameters,
+            "hyperparameters": {**self.model_kwargs, **self.fit_kwargs},
+            **self.runs.as_dict(),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def train_preset(
+    model: str,
+    graph: Graph,
+    runs: int = 10,
+    *,
+    dataset: str | None = None,
+    recipe: str = "project",
+    progress: bool = False,
+    **overrides: Any,
+) -> PresetResult:
+    """Train ``model`` with its preset over seeds ``0..runs-1``.
+
+    Run ``r`` uses split ``r % graph.num_splits`` (see
+    :func:`graphlabels.train.run_seeds`).
+
+    Args:
+        model: model name (a key of :data:`PRESETS`).
+        graph: the graph, on the device to train on.
+        runs: number of seeds (default: ``10``).
+        dataset: dataset name for :data:`DATASET_PRESETS` (default:
+            ``graph.name``).
+        recipe: one of :data:`RECIPES` (default: ``"project"``).
+        progress: show a progress bar over runs (default: :obj:`False`).
+        **overrides: see :func:`hyperparameters`.
+    """
+    from graphlabels.nn import count_parameters
+
+    if runs < 1:
+        raise ValueError(f"runs must be >= 1, got {runs}")
+    start = time.perf_counter()
+    model_kw, fit_kw = hyperparameters(
+        model, graph.name if dataset is None else dataset, recipe=recipe, **overrides
+    )
+    make = model_factory(model, graph, **model_kw)
+    n_params = count_parameters(make(0))
+    res = run_seeds(make, graph, runs, progress=progress, **fit_kw)
+    return PresetResult(
+        model=model,
+        model_kwargs=model_kw,
+        fit_kwargs=fit_kw,
+        parameters=n_params,
+        runs=res,
+        seconds=time.perf_counter() - start,
+    )

@@ -1,3 +1,4 @@
+import inspect
 import json
 
 import pytest
@@ -81,6 +82,34 @@ def test_embed_run_writes_json(tmp_path, data_root, capsys, monkeypatch):
     assert "annotation acc" in printed and "cost $0.0000" in printed
 
 
-def test_dataset_without_texts_names_the_fix(data_root):
+def test_dataset_without_texts_names_the_fix(data_root, capsys):
+    assert main(["label-free", "chameleon", "--root", str(data_root), "--quiet"]) == 2
+    assert capsys.readouterr().err == (
+        "graphlabels: error: dataset 'chameleon' has no texts: use a text dataset "
+        "such as citeseer, cora, texas, cornell, wisconsin or washington\n"
+    )
     with pytest.raises(ValueError, match="has no texts"):
-        main(["label-free", "chameleon", "--root", str(data_root), "--quiet"])
+        main(["--debug", "label-free", "chameleon", "--root", str(data_root)])
+
+
+def test_defaults_follow_the_library():
+    from graphlabels.labelfree import LabelFreePipeline, load_text_graph
+
+    args = build_parser().parse_args(["label-free", "cora"])
+    init = inspect.signature(LabelFreePipeline.__init__).parameters
+    for name, dest in (
+        ("selection", "selection"),
+        ("budget", "budget"),
+        ("filter", "filter"),
+        ("filter_fraction", "filter_fraction"),
+        ("model", "gnn"),
+        ("weighted_loss", "weighted"),
+        ("epochs", "epochs"),
+        ("lr", "lr"),
+        ("weight_decay", "weight_decay"),
+        ("lnu_eta3", "lnu_eta3"),
+    ):
+        assert getattr(args, dest) == init[name].default, name
+    assert tuple(range(args.seeds)) == tuple(init["seeds"].default)
+    features = inspect.signature(load_text_graph).parameters["features"].default
+    assert args.features == features

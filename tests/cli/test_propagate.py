@@ -1,9 +1,10 @@
+import inspect
 import json
 
 import pytest
 import torch
 
-from graphlabels.cli import COMMANDS, main
+from graphlabels.cli import COMMANDS, build_parser, main
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +30,7 @@ def test_propagate_lp_writes_json(tmp_path, data_root, capsys):
                 "seconds", "params"):  # fmt: skip
         assert key in rec
     assert rec["method"] == "lp" and len(rec["test_acc"]) == 2
+    assert rec["split"]["source"] == "standard"
     assert rec["test_acc_mean"] >= 68.0  # the GCN paper's LP figure for Cora
     assert "± 0.00" in capsys.readouterr().out
 
@@ -42,3 +44,20 @@ def test_propagate_cs_writes_json(tmp_path, data_root):
     rec = json.loads(path.read_text())
     assert rec["base"] == "linear" and len(rec["test_acc"]) == 2
     assert rec["test_acc_mean"] > rec["base_test_acc_mean"]
+
+
+def test_defaults_follow_the_library():
+    from graphlabels.propagation.tuning import evaluate
+
+    args = build_parser().parse_args(["propagate", "cora"])
+    params = inspect.signature(evaluate).parameters
+    for name, dest in (
+        ("method", "method"),
+        ("base", "base"),
+        ("runs", "runs"),
+        ("epochs", "epochs"),
+        ("hidden_channels", "hidden"),
+        ("lr", "lr"),
+        ("weight_decay", "weight_decay"),
+    ):
+        assert getattr(args, dest) == params[name].default, name

@@ -1,8 +1,9 @@
+import inspect
 import json
 
 import pytest
 
-from graphlabels.cli import main
+from graphlabels.cli import build_parser, main
 
 
 def test_train_writes_the_promised_json(tmp_path, data_root, capsys):
@@ -39,10 +40,42 @@ def test_train_writes_the_promised_json(tmp_path, data_root, capsys):
         assert key in rec
     assert rec["dataset"] == "cora" and rec["runs"] == 2 and len(rec["test_acc"]) == 2
     assert 50.0 < rec["test_acc_mean"] <= 100.0
+    assert rec["split"] == {"source": "standard", "dataset": "cora", "num_splits": 1}
+    assert rec["parameters"] > 0 and rec["hyperparameters"]["epochs"] == 30
     assert "test" in capsys.readouterr().out
 
 
 def test_train_rejects_unknown_model(capsys):
-    with pytest.raises(SystemExit):
-        main(["train", "cora", "--model", "transformer"])
-    assert "invalid choice: 'transformer'" in capsys.readouterr().err
+    assert main(["train", "cora", "--model", "transformer"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("graphlabels: error: argument --model: invalid choice: ")
+    assert "'transformer'" in err and err.count("\n") == 1
+
+
+def test_overrides_reach_the_preset(monkeypatch, data_root):
+    from graphlabels.train import presets
+
+    seen = {}
+
+    def spy(model, graph, runs, **kwargs):
+        seen.update(model=model, runs=runs, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(presets, "train_preset", spy)
+    with pytest.raises(KeyboardInterrupt):
+        main(["train", "cora", "--root", str(data_root), "--model", "sage",
+              "--runs", "3", "--hidden", "8", "--lr", "0.1", "--quiet"])  # fmt: skip
+    assert seen["model"] == "sage" and seen["runs"] == 3
+    assert seen["hidden_channels"] == 8 and seen["lr"] == 0.1
+    assert seen["epochs"] is None and seen["dataset"] == "cora"
+
+
+def test_defaults_follow_the_library():
+    from graphlabels.train import run_seeds
+
+    args = build_parser().parse_args(["train", "cora"])
+    runs_default = inspect.signature(run_seeds).parameters["runs"].default
+    assert args.runs == runs_default
+    # None means "the preset's value" (graphlabels.train.presets.hyperparameters)
+    for name in ("epochs", "patience", "lr", "weight_decay", "hidden", "dropout"):
+        assert getattr(args, name) is None, name

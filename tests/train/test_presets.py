@@ -56,3 +56,67 @@ def test_every_preset_trains_cora(data_root, model, floor):
     net = build_model(model, graph.num_features, graph.num_classes, **model_kw)
     result = fit(net, graph, **fit_kw)
     assert result.test_acc >= floor, (model, result.test_acc)
+
+
+def test_hyperparameters_recipes_and_overrides():
+    from graphlabels.train.presets import LNU_PRESETS, hyperparameters
+
+    assert hyperparameters("gcn", "coauthor-cs") == preset("gcn", "coauthor-cs")
+    model_kw, fit_kw = hyperparameters("gcn", "coauthor-cs", recipe="lnu")
+    assert model_kw == LNU_PRESETS["gcn"]["model"]  # no per-dataset change
+    assert fit_kw == LNU_PRESETS["gcn"]["fit"]
+    assert hyperparameters("gat", recipe="lnu") == preset("gat")  # no LNU recipe
+    model_kw, fit_kw = hyperparameters(
+        "sage", hidden_channels=7, dropout=None, lr=0.5, epochs=3, num_layers=3
+    )
+    assert model_kw == {"hidden_channels": 7, "dropout": 0.5, "num_layers": 3}
+    assert fit_kw == {**PRESETS["sage"]["fit"], "lr": 0.5, "epochs": 3}
+    model_kw["hidden_channels"] = 1
+    assert LNU_PRESETS["gcn"]["model"]["hidden_channels"] == 16
+    with pytest.raises(ValueError, match=r"recipe must be one of \['project', "):
+        hyperparameters("gcn", recipe="official")
+
+
+def test_model_factory_sizes_and_input_dropout():
+    import torch
+
+    from graphlabels.graph import Graph
+    from graphlabels.train.presets import model_factory
+
+    graph = Graph(
+        torch.tensor([[0, 1], [1, 0]]), x=torch.ones(2, 6), y=torch.tensor([0, 3])
+    )
+    make = model_factory("gcn", graph, hidden_channels=5, input_dropout=0.0)
+    a, b = make(0), make(1)
+    assert a is not b and a.input_dropout == 0.0 and a.dropout == 0.5
+    assert a(graph.x, graph.csr()).shape == (2, 4)
+    assert model_factory("gcn", graph)(0).input_dropout == 0.5
+
+
+def test_train_preset_is_run_seeds_with_the_preset(blobs):
+    import torch
+
+    from graphlabels.nn import build_model
+    from graphlabels.train import run_seeds
+    from graphlabels.train.presets import train_preset
+
+    res = train_preset("mlp", blobs, 2, epochs=20, hidden_channels=8)
+    ref = run_seeds(
+        lambda seed: build_model("mlp", 4, 2, hidden_channels=8, dropout=0.5),
+        blobs,
+        2,
+        progress=False,
+        **{**PRESETS["mlp"]["fit"], "epochs": 20},
+    )
+    assert res.runs.test_acc == ref.test_acc and res.runs.val_acc == ref.val_acc
+    assert res.parameters == 4 * 8 + 8 + 8 * 2 + 2
+    out = res.as_dict()
+    assert out["hyperparameters"] == {
+        "hidden_channels": 8,
+        "dropout": 0.5,
+        **{**PRESETS["mlp"]["fit"], "epochs": 20},
+    }
+    assert out["runs"] == 2 and out["model"] == "mlp"
+    assert torch.equal(res.runs.logits[0], ref.logits[0])
+    with pytest.raises(ValueError, match="runs must be >= 1, got 0"):
+        train_preset("mlp", blobs, 0)

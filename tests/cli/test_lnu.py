@@ -1,10 +1,13 @@
 import argparse
+import inspect
 import json
 
 import pytest
 import torch
 
-from graphlabels.cli import lnu
+from graphlabels.cli import build_parser, lnu, main
+from graphlabels.cli.train import overrides
+from graphlabels.train.presets import LNU_PRESETS, hyperparameters
 
 
 @pytest.fixture(autouse=True)
@@ -59,6 +62,7 @@ def test_lnu_command_writes_json_and_plot(tmp_path, data_root, capsys):
     assert rec["seconds"] > 0
     assert rec["hyperparameters"]["hidden_channels"] == 16  # the official recipe
     assert rec["candidates"] == "exclude-val"  # the default of Algorithm 1
+    assert rec["split"] == {"source": "standard", "dataset": "cora", "num_splits": 1}
     assert len(rec["diagnostics"]["test_accuracy_by_decile_mean"]) == 10
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "validation-chosen" in capsys.readouterr().out
@@ -74,9 +78,43 @@ def test_bad_grid_and_variant_rejected(capsys):
     assert _parse(["lnu", "cora", "--candidates", "include-val"]).candidates == (
         "include-val"
     )
-    args = _parse(["lnu", "cora", "--variants", "drop,shuffle"])
-    assert args.run(args) == 2
-    assert "unknown variant" in capsys.readouterr().out
+    assert main(["lnu", "cora", "--variants", "drop,shuffle"]) == 2
+    assert capsys.readouterr().err == (
+        "graphlabels: error: argument --variants: unknown variant(s) ['shuffle']: "
+        "choose from drop,augment,both; see `graphlabels lnu --help`\n"
+    )
+    assert _parse(["lnu", "cora", "--variants", "both, drop"]).variants == (
+        "both",
+        "drop",
+    )
+
+
+def test_defaults_follow_the_library_or_say_why():
+    from graphlabels.nonuniformity import LabelNonUniformity
+
+    args = _parse(["lnu", "cora"])
+    init = inspect.signature(LabelNonUniformity.__init__).parameters
+    for name in ("eta1", "eta2", "eta3", "forest", "runs"):
+        assert getattr(args, name) == init[name].default, name
+    assert args.variants == tuple(init["variants"].default)
+    assert (args.candidates == "exclude-val") is init["exclude_val"].default
+    # the one difference, explained in --score-from's help
+    assert (args.score_from, init["score_from"].default) == ("mean", "run")
+    lnu_parser = build_parser()._subparsers._group_actions[0].choices["lnu"]
+    help_text = " ".join(lnu_parser.format_help().split())
+    assert (
+        "each run's own logits (run: the official code, and LabelNonUniformity's "
+        "default)" in help_text
+    )
+
+
+def test_model_settings_use_the_lnu_recipe():
+    args = _parse(["lnu", "cora", "--hidden", "32", "--epochs", "7"])
+    model_kw, fit_kw = hyperparameters(
+        args.model, args.dataset, recipe="lnu", **overrides(args)
+    )
+    assert model_kw == {**LNU_PRESETS["gcn"]["model"], "hidden_channels": 32}
+    assert fit_kw == {**LNU_PRESETS["gcn"]["fit"], "epochs": 7}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,216 @@
+"""Argument types, the dataset argument and JSON output shared by the commands.
+
+Every check here runs while the command line is parsed, so bad input fails before
+any work starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DATASET_HELP",
+    "add_dataset",
+    "add_split_options",
+    "default_of",
+    "fraction",
+    "load_graph",
+    "nonnegative_float",
+    "output_path",
+    "positive_float",
+    "positive_int",
+    "split_kwargs",
+    "write_json",
+]
+
+DATASET_HELP = (
+    "a dataset name (see `graphlabels datasets`) or the path of your own graph: a "
+    ".npz file (Shchur et al. or Platonov et al. format), a .pt file with a PyG "
+    "Data, an OGB dataset folder, or a folder with edges.csv, features.npy and "
+    "labels.npy (see graphlabels.data.local); without a split in the files, a "
+    "seeded one with 20 training and 30 validation nodes per class is made and "
+    "recorded in the JSON"
+)
+
+
+def positive_int(text: str) -> int:
+    """``type=`` for counts: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= 1, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _float(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+    if value != value:  # NaN
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """``type=`` for rates: a number > 0."""
+    value = _float(text, "a number > 0")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def nonnegative_float(text: str) -> float:
+    """``type=`` for penalties and prices: a number >= 0."""
+    value = _float(text, "a number >= 0")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """``type=`` for dropout and shares: a number in [0, 1)."""
+    value = _float(text, "a fraction in [0, 1)")
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def output_path(text: str) -> Path:
+    """``type=`` for files the command writes: checked before any work.
+
+    The path must not be a folder, and its folder must exist and be writable, or
+    be creatable (its nearest existing parent is a writable folder).
+    """
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{text} is a folder: pass a file path such as {path / 'results.json'}"
+        )
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"cannot write {text}: {parent} is a file, not a folder"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(
+            f"cannot write {text}: the folder {parent} is not writable; pass a path "
+            "in a writable folder"
+        )
+    return path
+
+
+def write_json(path: Path | None, record: dict[str, Any]) -> None:
+    """Write ``record`` as indented JSON, atomically, and say where.
+
+    The JSON goes to a temporary file in the same folder (created if missing),
+    which then replaces ``path``: an interrupted run never leaves half a file.
+    Nothing happens when ``path`` is :obj:`None`.
+    """
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {path}")
+
+
+def _per_class(text: str) -> tuple[int, int]:
+    try:
+        train, val = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected TRAIN,VAL node counts per class like 20,30, got {text!r}"
+        ) from None
+    if train < 1 or val < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected TRAIN >= 1 and VAL >= 0 per class, got {text!r}"
+        )
+    return train, val
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def add_dataset(p: argparse.ArgumentParser, help: str = DATASET_HELP) -> None:
+    """The positional ``dataset`` argument, ``--root`` and the split options."""
+    p.add_argument("dataset", help=help)
+    p.add_argument(
+        "--root",
+        default=None,
+        help="data root of the registered datasets (default: $GRAPHLABELS_DATA, "
+        "else the user cache)",
+    )
+    add_split_options(p)
+
+
+def add_split_options(p: argparse.ArgumentParser) -> None:
+    """``--split-seed`` and ``--split-per-class``, for graph files without a split."""
+    from graphlabels.data.local import load_local
+
+    train = default_of(load_local, "train_per_class")
+    val = default_of(load_local, "val_per_class")
+    p.add_argument(
+        "--split-seed",
+        type=_nonnegative_int,
+        default=default_of(load_local, "seed"),
+        help="seed of the split made for a graph file without one (default: "
+        "%(default)s)",
+    )
+    p.add_argument(
+        "--split-per-class",
+        type=_per_class,
+        default=(train, val),
+        metavar="TRAIN,VAL",
+        help="training and validation nodes per class of that split; the other "
+        f"labelled nodes are the test set (default: {train},{val})",
+    )
+
+
+def split_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """:func:`graphlabels.data.local.load_local`'s split options from ``args``."""
+    train, val = args.split_per_class
+    return {"seed": args.split_seed, "train_per_class": train, "val_per_class": val}
+
+
+def load_graph(args: argparse.Namespace) -> Any:
+    """``args.dataset`` by name or path (see :func:`graphlabels.data.local.resolve`)."""
+    from graphlabels.data.local import resolve
+
+    verify = not getattr(args, "no_verify", False)
+    return resolve(args.dataset, root=args.root, verify=verify, **split_kwargs(args))
+
+
+def default_of(fn: Callable[..., Any], name: str) -> Any:
+    """The default of parameter ``name`` of ``fn``: CLI defaults follow the library."""
+    default = inspect.signature(fn).parameters[name].default
+    if default is inspect.Parameter.empty:
+        raise TypeError(f"{fn.__qualname__}'s {name} has no default")
+    return default

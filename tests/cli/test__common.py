@@ -1,0 +1,67 @@
+import argparse
+import json
+import os
+
+import pytest
+
+from graphlabels.cli._common import (
+    default_of,
+    fraction,
+    output_path,
+    positive_int,
+    write_json,
+)
+
+
+def test_write_json_is_atomic(tmp_path, capsys):
+    path = tmp_path / "new" / "r.json"
+    write_json(path, {"a": 1})
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert capsys.readouterr().out == f"wrote {path}\n"
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        write_json(path, {"a": object()})
+    assert json.loads(path.read_text()) == {"a": 1}  # the old file is untouched
+    assert os.listdir(path.parent) == ["r.json"]  # and no temporary file is left
+    write_json(None, {"a": 2})
+    assert capsys.readouterr().out == ""
+
+
+def test_write_json_leaves_nothing_when_replace_fails(tmp_path, monkeypatch):
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_json(tmp_path / "r.json", {"a": 1})
+    assert os.listdir(tmp_path) == []
+
+
+def test_output_path(tmp_path):
+    assert output_path(str(tmp_path / "a" / "b" / "r.json")) == (
+        tmp_path / "a" / "b" / "r.json"
+    )
+    (tmp_path / "file").write_text("")
+    with pytest.raises(argparse.ArgumentTypeError, match="is a file, not a folder"):
+        output_path(str(tmp_path / "file" / "deeper" / "r.json"))
+    with pytest.raises(argparse.ArgumentTypeError, match="is a folder: pass a file"):
+        output_path(str(tmp_path))
+
+
+def test_number_types():
+    assert positive_int("3") == 3
+    for bad in ("0", "-1", "1.5", "x"):
+        with pytest.raises(argparse.ArgumentTypeError, match="integer >= 1"):
+            positive_int(bad)
+    assert fraction("0") == 0.0 and fraction("0.5") == 0.5
+    for bad in ("1", "-0.1", "nan", "x"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"fraction in \[0, 1\)"):
+            fraction(bad)
+
+
+def test_default_of():
+    def f(a, b=3):
+        return a + b
+
+    assert default_of(f, "b") == 3
+    with pytest.raises(TypeError, match="has no default"):
+        default_of(f, "a")
