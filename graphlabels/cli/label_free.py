@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="llama-cpp: score label names or generate (default: verbalizer)",
     )
     p.add_argument("--budget", type=int, default=None, help="default: 20 x classes")
+    p.add_argument(
+        "--min-annotated",
+        type=float,
+        default=0.9,
+        help="fail (exit 1) when a seed has a smaller share of its budget "
+        "annotated, e.g. after the --max-cost cap (default: 0.9)",
+    )
     p.add_argument("--selection", default="featprop", help="selection strategy")
     p.add_argument("--filter", default=None, choices=("ps",), help="post-filter")
     p.add_argument("--filter-fraction", type=float, default=0.1)
@@ -155,17 +163,34 @@ def prepare_graph(name: str, root: str | None, features: str = "auto") -> Any:
     return graph
 
 
+def _counts(rec: dict[str, Any]) -> str:
+    line = (
+        f"annotated {rec['annotated']}, failed {rec['failed']}, not attempted "
+        f"{rec['unannotated']} ({100 * rec['annotated_fraction']:.1f}% of the "
+        "budget annotated)"
+    )
+    return line + (f"; stopped: {rec['stopped']}" if rec.get("stopped") else "")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the label-free pipeline and print (and optionally write) the results."""
-    from graphlabels.labelfree.pipeline import LabelFreePipeline
+    from graphlabels.labelfree.pipeline import (
+        InsufficientAnnotations,
+        LabelFreePipeline,
+    )
 
     start = time.perf_counter()
     graph = prepare_graph(args.dataset, args.root, args.features)
     annotator = build_annotator(args)
+    if not 0.0 <= args.min_annotated <= 1.0:
+        raise ValueError(
+            f"--min-annotated must be a share in [0, 1], got {args.min_annotated}"
+        )
     pipe = LabelFreePipeline(
         annotator,
         selection=args.selection,
         budget=args.budget,
+        min_annotated=args.min_annotated,
         filter=args.filter,
         filter_fraction=args.filter_fraction,
         model=args.gnn,
@@ -174,7 +199,14 @@ def run(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seeds=range(args.seeds),
         progress=not args.quiet,
-    ).fit(graph)
+    )
+    try:
+        pipe.fit(graph)
+    except InsufficientAnnotations as e:
+        if hasattr(pipe, "annotated_"):
+            print(_counts(pipe.summary_counts()))
+        print(f"graphlabels label-free: {e}", file=sys.stderr)
+        return 1
     rec = pipe.summary()
     rec["seconds"] = time.perf_counter() - start
     rec["dataset"] = args.dataset
@@ -190,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         f"calls {rec['calls']}, tokens {rec['tokens']}, cost ${rec['cost_usd']:.4f}, "
         f"{rec['seconds']:.1f} s"
     )
+    print(_counts(rec))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rec, indent=2) + "\n")

@@ -2,6 +2,7 @@
 the dollar cap, budget use under concurrency, and the API key.
 """
 
+import json
 import logging
 import re
 import secrets
@@ -195,3 +196,140 @@ def test_unreachable_server_is_named_and_stops_the_run(dead_url):
     assert all(a.label == -1 for a in out)
     assert sum(a.attempted for a in out) <= 2  # the rest were never tried
     assert all(msg in a.error for a in out)
+
+
+# ------------------------------------------------------------------ counts
+def text_graph(n: int = 30):
+    import torch
+
+    from graphlabels.graph import Graph
+
+    g = torch.Generator().manual_seed(0)
+    src = torch.arange(n)
+    ei = torch.stack([torch.cat([src, (src + 1) % n]), torch.cat([(src + 1) % n, src])])
+    y = torch.arange(n) % 3
+    return Graph(
+        ei,
+        x=torch.randn(n, 8, generator=g),
+        y=y,
+        texts=texts(n),
+        class_names=LABELS,
+    )
+
+
+def capped_pipeline(url: str, min_annotated: float):
+    from graphlabels.labelfree.pipeline import LabelFreePipeline
+
+    ann = annotator(
+        url,
+        price_prompt=1.0,
+        price_completion=1.0,
+        max_cost_usd=0.0015,  # 10 of the 20 calls
+        on_error="skip",
+    )
+    return LabelFreePipeline(
+        ann,
+        selection="random",
+        budget=20,
+        min_annotated=min_annotated,
+        seeds=(0,),
+        epochs=2,
+    )
+
+
+def test_pipeline_counts_nodes_left_under_the_cap(server):
+    from graphlabels.labelfree.pipeline import InsufficientAnnotations
+
+    server.usage = (100, 8)
+    pipe = capped_pipeline(server.url, 0.9)
+    with pytest.raises(
+        InsufficientAnnotations,
+        match=r"dollar cap \$0\.0015 reached .*; only 10 of 20 selected nodes were "
+        r"annotated \(50\.0% of a seed's budget < 90\.0% required\): 0 failed, 10 "
+        r"not attempted",
+    ):
+        pipe.fit(text_graph())
+    assert (pipe.annotated_, pipe.failed_, pipe.unannotated_) == (10, 0, 10)
+    assert server.count() == 10  # training never started, nothing else was sent
+    ok = capped_pipeline(server.url, 0.4).fit(text_graph())
+    rec = ok.summary()
+    assert (rec["annotated"], rec["failed"], rec["unannotated"]) == (10, 0, 10)
+    assert rec["annotated_fraction"] == pytest.approx(0.5)
+    assert "dollar cap" in rec["stopped"]
+
+
+# ------------------------------------------------------------------ the CLI
+def cli(url: str, tmp_path, *extra: str) -> list[str]:
+    """``graphlabels label-free cora`` against ``url`` (answers must name a Cora
+    class, e.g. ``server.answer = "Neural Networks"``)."""
+    return [
+        "label-free",
+        "cora",
+        "--annotator",
+        "openai",
+        "--base-url",
+        url,
+        "--model",
+        "test-model",
+        "--selection",
+        "random",
+        "--budget",
+        "40",
+        "--seeds",
+        "1",
+        "--epochs",
+        "5",
+        "--cache",
+        str(tmp_path / "cache.sqlite"),
+        "--quiet",
+        *extra,
+    ]
+
+
+def test_cli_exits_1_when_the_cap_leaves_nodes_unannotated(
+    server, tmp_path, data_root, capsys
+):
+    from graphlabels.cli import main
+
+    # each call reserves 64 completion tokens ($0.064) and is charged 8 ($0.008):
+    # the k-th call fits while (k - 1) * 0.008 + 0.064 <= 0.204, so k = 18
+    server.usage = (100, 8)
+    server.answer = "Neural Networks"
+    args = cli(server.url, tmp_path, "--root", str(data_root), "--max-cost", "0.204")
+    code = main([*args, "--price-completion", "1000"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.count("\n") == 1
+    assert err.startswith("graphlabels label-free: dollar cap $0.2040 reached")
+    assert "only 18 of 40 selected nodes were annotated" in err
+    assert "annotated 18, failed 0, not attempted 22" in out
+    assert server.count() == 18
+
+
+def test_cli_reports_counts_in_the_printout_and_json(
+    server, tmp_path, data_root, capsys
+):
+    from graphlabels.cli import main
+
+    server.answer = "Neural Networks"
+    path = tmp_path / "r.json"
+    args = cli(server.url, tmp_path, "--root", str(data_root), "--json", str(path))
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "annotated 40, failed 0, not attempted 0 (100.0% of the budget" in out
+    rec = json.loads(path.read_text())
+    assert (rec["annotated"], rec["failed"], rec["unannotated"]) == (40, 0, 0)
+    assert rec["annotated_fraction"] == 1.0 and rec["stopped"] is None
+
+
+def test_cli_names_the_unreachable_server(dead_url, tmp_path, data_root, capsys):
+    from graphlabels.cli import main
+
+    code = main(cli(dead_url, tmp_path, "--root", str(data_root)))
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(
+        f"graphlabels label-free: could not reach the server at "
+        f"{dead_url}/chat/completions ("
+    )
+    assert "start the server, or fix base_url" in err
