@@ -493,7 +493,8 @@ class OpenAIAnnotator(Annotator):
         except httpx.TimeoutException as e:
             if time.monotonic() >= deadline - 1e-3:
                 raise _Retryable(
-                    f"no complete reply within {deadline - start:.1f} s"
+                    f"{type(e).__name__}: no complete reply within "
+                    f"{deadline - start:.1f} s"
                 ) from e
             raise _Retryable(f"{type(e).__name__}") from e
         except httpx.TransportError as e:
