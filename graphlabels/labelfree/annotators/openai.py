@@ -128,7 +128,7 @@ class _DeadlineStream:
     def close(self) -> None:
         self._s.close()
 
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None):  # noqa: ANN001, D102
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
         t = self._clock.clip(timeout, "connect")
         return _DeadlineStream(
             self._s.start_tls(ssl_context, server_hostname, t), self._clock
@@ -151,19 +151,19 @@ class _DeadlineBackend:
         self._b = backend
         self._clock = clock
 
-    def connect_tcp(  # noqa: D102
+    def connect_tcp(
         self, host, port, timeout=None, local_address=None, socket_options=None
     ):
         t = self._clock.clip(timeout, "connect")
         stream = self._b.connect_tcp(host, port, t, local_address, socket_options)
         return _DeadlineStream(stream, self._clock)
 
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # noqa: D102
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
         t = self._clock.clip(timeout, "connect")
         stream = self._b.connect_unix_socket(path, t, socket_options)
         return _DeadlineStream(stream, self._clock)
 
-    def sleep(self, seconds: float) -> None:  # noqa: D102
+    def sleep(self, seconds: float) -> None:
         self._b.sleep(seconds)
 
 
@@ -512,11 +512,16 @@ class OpenAIAnnotator(Annotator):
 
     def _read(self, r: httpx.Response, limit: int) -> bytes:
         """Up to ``limit`` bytes of the (decoded) body; stops reading there."""
+        import httpx
+
         buf = bytearray()
         for chunk in r.iter_bytes():
             buf += chunk
             if len(buf) >= limit:
                 break
+            deadline = self._clock.deadline
+            if deadline is not None and time.monotonic() > deadline:
+                raise httpx.ReadTimeout("the request deadline passed")
         return bytes(buf[:limit])
 
     def _key(
