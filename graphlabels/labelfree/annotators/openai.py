@@ -486,17 +486,19 @@ class OpenAIAnnotator(Annotator):
                 raw = self._read(r, self.max_reply_bytes + 1)
                 if len(raw) > self.max_reply_bytes:
                     raise _TooLarge(f"more than {self.max_reply_bytes} bytes")
-        except (httpx.ConnectError, httpx.ConnectTimeout) as e:
-            raise _Retryable(
-                f"{type(e).__name__}: {self._redact(str(e))}", connect=True
-            ) from e
         except httpx.TimeoutException as e:
             if time.monotonic() >= deadline - 1e-3:
                 raise _Retryable(
                     f"{type(e).__name__}: no complete reply within "
                     f"{deadline - start:.1f} s"
                 ) from e
-            raise _Retryable(f"{type(e).__name__}") from e
+            # a connect that timed out on its own (not cut by the deadline)
+            connect = isinstance(e, httpx.ConnectTimeout)
+            raise _Retryable(f"{type(e).__name__}", connect=connect) from e
+        except httpx.ConnectError as e:
+            raise _Retryable(
+                f"{type(e).__name__}: {self._redact(str(e))}", connect=True
+            ) from e
         except httpx.TransportError as e:
             raise _Retryable(f"{type(e).__name__}") from e
         finally:
