@@ -77,6 +77,7 @@ class MisbehavingServer:
                             "cue": cue,
                             "digest": digest(body.get("messages")),
                             "headers": dict(self.headers),
+                            "port": self.client_address[1],
                             "time": time.monotonic(),
                         }
                     )

@@ -45,6 +45,19 @@ def test_request_deadline_holds_against_a_trickling_server(server):
     assert ann.attempts_ == 1 and ann.calls_ == 0
 
 
+def test_request_deadline_holds_on_a_reused_connection(server):
+    server.cues.extend(["ok", "drip"])  # the second call reuses the connection
+    ann = annotator(server.url, timeout=3, max_retries=0, concurrency=1)
+    ann.on_error = "skip"
+    start = time.monotonic()
+    out = ann.annotate(texts(2), LABELS)
+    assert time.monotonic() - start < 9.0
+    assert out[0].label == 0
+    assert out[1].label == -1 and "no complete reply within 3.0 s" in out[1].error
+    assert server.count() == 2
+    assert server.requests[0]["port"] == server.requests[1]["port"]  # one socket
+
+
 def test_call_deadline_bounds_the_retries(server):
     server.default = "drip"
     server.drip_interval = 1.0
