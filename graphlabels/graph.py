@@ -21,6 +21,8 @@ from graphlabels.typing import import_optional
 
 __all__ = [
     "Graph",
+    "as_node_index",
+    "as_node_mask",
     "coalesce",
     "degree",
     "is_undirected",
@@ -237,6 +239,113 @@ def subgraph(
 
 
 # ----------------------------------------------------------------------------------
+# node masks
+# ----------------------------------------------------------------------------------
+def as_node_index(mask: Any, num_nodes: int, name: str = "mask") -> Tensor:
+    """Node indices from a bool mask ``[N]`` or a 1-D index tensor (order kept).
+
+    An integer tensor of length ``num_nodes`` that holds only 0 and 1 (and is not a
+    permutation of ``0..num_nodes-1``) is rejected: it is almost surely a mask in
+    the wrong dtype, and reading it as indices would select nodes 0 and 1.
+
+    Args:
+        mask: bool ``[N]`` mask, or ``[k]`` integer node indices (tensor, list or
+            array).
+        num_nodes: number of nodes ``N``.
+        name: the argument's name, used in error messages (default: ``"mask"``).
+
+    Returns:
+        ``[k]`` int64 node indices on the input's device.
+
+    Raises:
+        TypeError: a float, complex or multi-dimensional index tensor.
+        ValueError: a bool mask of the wrong length, an integer 0/1 mask, or an
+            index outside ``[0, num_nodes)``.
+    """
+    m = torch.as_tensor(mask)
+    if m.dtype == torch.bool:
+        if m.dim() != 1 or m.numel() != num_nodes:
+            raise ValueError(
+                f"{name} is a bool mask of shape {list(m.shape)} but there are "
+                f"{num_nodes} nodes: pass a bool mask of length {num_nodes} or node "
+                "indices"
+            )
+        return m.nonzero().view(-1)
+    if m.is_floating_point() or m.is_complex() or m.dim() != 1:
+        raise TypeError(
+            f"{name} must be a bool mask or a 1-D tensor of node indices, got "
+            f"{m.dtype} with shape {list(m.shape)}"
+        )
+    idx = m.long()
+    _reject_int_mask(idx, num_nodes, name)
+    if idx.numel():
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= num_nodes:
+            bad = lo if lo < 0 else hi
+            raise ValueError(
+                f"{name} holds node index {bad} outside [0, {num_nodes}): pass "
+                "indices of existing nodes"
+            )
+    return idx
+
+
+def _reject_int_mask(idx: Tensor, num_nodes: int, name: str) -> None:
+    if idx.numel() != num_nodes or num_nodes == 0:
+        return
+    if not bool(((idx == 0) | (idx == 1)).all()):
+        return
+    if num_nodes <= 2 and torch.unique(idx).numel() == num_nodes:
+        return  # [0], [0, 1] or [1, 0]: a valid list of every node
+    raise ValueError(
+        f"{name} is an integer tensor of length num_nodes ({num_nodes}) holding "
+        f"only 0 and 1: pass {name}.bool() for a mask, or "
+        f"{name}.nonzero().view(-1) for indices"
+    )
+
+
+def as_node_mask(
+    mask: Any,
+    num_nodes: int,
+    name: str = "mask",
+    *,
+    splits: bool = False,
+    device: torch.device | str | None = None,
+) -> Tensor:
+    """A bool node mask from a bool mask or node indices.
+
+    The one place where masks are read: :class:`Graph`, :func:`graphlabels.train.fit`,
+    propagation, the label non-uniformity tools and the label-free pipeline all
+    accept the same inputs and reject the same mistakes (see
+    :func:`as_node_index`).
+
+    Args:
+        mask: bool ``[N]`` (or ``[N, S]`` with ``splits=True``) mask, or 1-D integer
+            node indices.
+        num_nodes: number of nodes ``N``.
+        name: the argument's name, used in error messages (default: ``"mask"``).
+        splits: accept a bool ``[N, S]`` mask of ``S`` splits (default: ``False``).
+        device: device of the result (default: the input's).
+
+    Returns:
+        A bool ``[N]`` (or ``[N, S]``) mask.
+    """
+    m = torch.as_tensor(mask)
+    if m.dtype == torch.bool:
+        ok = m.dim() == 1 or (splits and m.dim() == 2)
+        if not ok or m.size(0) != num_nodes:
+            want = "[N] or [N, num_splits]" if splits else f"[{num_nodes}]"
+            raise ValueError(
+                f"{name} has shape {list(m.shape)} but the graph has {num_nodes} "
+                f"nodes: pass a bool mask {want}, or node indices"
+            )
+        return m if device is None else m.to(device)
+    idx = as_node_index(m, num_nodes, name)
+    out = torch.zeros(num_nodes, dtype=torch.bool, device=device or idx.device)
+    out[idx.to(out.device)] = True
+    return out
+
+
+# ----------------------------------------------------------------------------------
 # Graph
 # ----------------------------------------------------------------------------------
 _MASKS = ("train_mask", "val_mask", "test_mask")
@@ -308,15 +417,7 @@ class Graph:
             m = getattr(self, key)
             if m is None:
                 continue
-            m = torch.as_tensor(m)
-            if m.dtype != torch.bool:
-                m = self._index_to_mask(m, key)
-            if m.dim() not in (1, 2) or m.size(0) != n:
-                raise ValueError(
-                    f"{key} has shape {list(m.shape)} but the graph has {n} nodes: "
-                    f"pass a bool mask [N] or [N, num_splits], or node indices"
-                )
-            setattr(self, key, m)
+            setattr(self, key, as_node_mask(m, n, key, splits=True))
         self._check_masks()
         if self.texts is not None and len(self.texts) != n:
             raise ValueError(
@@ -361,22 +462,15 @@ class Graph:
                 f"y has value {int(y.min())}: class ids are >= 0, and -1 marks "
                 "an unlabelled node"
             )
+        if self.class_names is not None and y.numel():
+            c = len(self.class_names)
+            if int(y.max()) >= c:
+                bad = int((y >= c).sum())
+                raise ValueError(
+                    f"y has class id {int(y.max())} ({bad} nodes with ids >= {c}) but "
+                    f"class_names has {c} names: pass one name per class, or fix y"
+                )
         self.y = y.long()
-
-    def _index_to_mask(self, idx: Tensor, key: str) -> Tensor:
-        if idx.is_floating_point() or idx.dim() != 1:
-            raise TypeError(
-                f"{key} must be a bool mask or a 1-D tensor of node indices, got "
-                f"{idx.dtype} with shape {list(idx.shape)}"
-            )
-        if idx.numel() and (int(idx.max()) >= self.num_nodes or int(idx.min()) < 0):
-            raise ValueError(
-                f"{key} holds node index {int(idx.max())} outside [0, "
-                f"{self.num_nodes}): pass valid node indices"
-            )
-        m = torch.zeros(self.num_nodes, dtype=torch.bool)
-        m[idx.long()] = True
-        return m
 
     def _check_masks(self) -> None:
         tr, va, te = self.train_mask, self.val_mask, self.test_mask

@@ -26,6 +26,7 @@ __all__ = [
     "output_path",
     "positive_float",
     "positive_int",
+    "share",
     "split_kwargs",
     "write_json",
 ]
@@ -84,6 +85,14 @@ def fraction(text: str) -> float:
     value = _float(text, "a fraction in [0, 1)")
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return value
+
+
+def share(text: str) -> float:
+    """``type=`` for shares that may be whole: a number in [0, 1]."""
+    value = _float(text, "a share in [0, 1]")
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share in [0, 1], got {text!r}")
     return value
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from graphlabels.cli._common import (
     output_path,
     positive_float,
     positive_int,
+    share,
     split_kwargs,
     write_json,
 )
@@ -91,6 +93,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=default_of(_PIPE, "budget"),
         help="nodes to annotate (default: 20 x classes)",
+    )
+    p.add_argument(
+        "--min-annotated",
+        type=share,
+        default=default_of(_PIPE, "min_annotated"),
+        help="fail (exit 1) when a seed has a smaller share of its budget "
+        "annotated, e.g. after the --max-cost cap (default: %(default)s)",
     )
     p.add_argument(
         "--selection",
@@ -229,8 +238,22 @@ def build_annotator(args: argparse.Namespace) -> Any:
     )
 
 
+def _counts(rec: dict[str, Any]) -> str:
+    line = (
+        f"annotated {rec['annotated']}, failed {rec['failed']}, not attempted "
+        f"{rec['unannotated']} ({100 * rec['annotated_fraction']:.1f}% of the "
+        "budget annotated)"
+    )
+    return line + (f"; stopped: {rec['stopped']}" if rec.get("stopped") else "")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the label-free pipeline and print (and optionally write) the results."""
+    from graphlabels.labelfree.pipeline import (
+        InsufficientAnnotations,
+        LabelFreePipeline,
+    )
+
     start = time.perf_counter()
     graph = load_text_graph(
         args.dataset,
@@ -244,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
         annotator,
         selection=args.selection,
         budget=args.budget,
+        min_annotated=args.min_annotated,
         filter=args.filter,
         filter_fraction=args.filter_fraction,
         model=args.gnn,
@@ -254,7 +278,14 @@ def run(args: argparse.Namespace) -> int:
         weight_decay=args.weight_decay,
         seeds=range(args.seeds),
         progress=not args.quiet,
-    ).fit(graph)
+    )
+    try:
+        pipe.fit(graph)
+    except InsufficientAnnotations as e:
+        if hasattr(pipe, "annotated_"):
+            print(_counts(pipe.summary_counts()))
+        print(f"graphlabels label-free: {e}", file=sys.stderr)
+        return 1
     rec = pipe.summary()
     rec["seconds"] = time.perf_counter() - start
     rec["dataset"] = args.dataset
@@ -271,5 +302,6 @@ def run(args: argparse.Namespace) -> int:
         f"calls {rec['calls']}, tokens {rec['tokens']}, cost ${rec['cost_usd']:.4f}, "
         f"{rec['seconds']:.1f} s"
     )
+    print(_counts(rec))
     write_json(args.json, rec)
     return 0

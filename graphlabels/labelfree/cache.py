@@ -5,6 +5,12 @@ the call parameters and the SHA-256 of the node text, so a crashed run resumes
 without repeating a call. Each entry is written in one SQLite transaction (WAL
 journal), so a reader sees either the whole entry or nothing. Secrets are never part
 of a key or a value: callers pass only the fields listed in :func:`make_key`.
+
+Several processes may share one cache file. A process about to make a call claims
+its key with a lease (owner, expiry) in the same file; another process that wants
+the same call finds the live lease and waits for the stored answer instead of
+paying for the call again. Storing the answer ends the lease; a crashed owner's
+lease simply expires.
 """
 
 from __future__ import annotations
@@ -75,6 +81,10 @@ class AnnotationCache:
             "CREATE TABLE IF NOT EXISTS calls (key TEXT PRIMARY KEY, value TEXT NOT "
             "NULL, created REAL NOT NULL)"
         )
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT "
+            "NULL, expires REAL NOT NULL)"
+        )
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored value of ``key``, or ``None``."""
@@ -85,7 +95,10 @@ class AnnotationCache:
         return None if row is None else json.loads(row[0])
 
     def put(self, key: str, value: dict[str, Any]) -> None:
-        """Store ``value`` under ``key`` atomically (one transaction)."""
+        """Store ``value`` under ``key`` atomically (one transaction).
+
+        Any lease on ``key`` ends in the same transaction.
+        """
         blob = json.dumps(value, ensure_ascii=False)
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -95,10 +108,72 @@ class AnnotationCache:
                     "(?, ?, ?)",
                     (key, blob, time.time()),
                 )
+                self._conn.execute("DELETE FROM leases WHERE key = ?", (key,))
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def claim(
+        self, key: str, owner: str, ttl: float
+    ) -> tuple[dict[str, Any] | None, float | None]:
+        """Claim the call ``key`` for ``owner`` for ``ttl`` seconds.
+
+        Args:
+            key: the call's key.
+            owner: an id unique to the claiming call (e.g. pid and a random id).
+            ttl: lease length in seconds; the owner must store the answer (or
+                :meth:`release` the lease) before it ends.
+
+        Returns:
+            ``(value, None)`` when the answer is stored; ``(None, None)`` when
+            ``owner`` now holds the lease and should make the call; ``(None,
+            expires)`` when another owner holds a live lease until ``expires``
+            (``time.time()`` seconds): wait, then claim again.
+        """
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT value FROM calls WHERE key = ?", (key,)
+                ).fetchone()
+                if row is not None:
+                    out: tuple[dict[str, Any] | None, float | None]
+                    out = (json.loads(row[0]), None)
+                else:
+                    now = time.time()
+                    lease = self._conn.execute(
+                        "SELECT owner, expires FROM leases WHERE key = ?", (key,)
+                    ).fetchone()
+                    if lease is not None and lease[0] != owner and lease[1] > now:
+                        out = (None, float(lease[1]))
+                    else:
+                        self._conn.execute(
+                            "INSERT OR REPLACE INTO leases (key, owner, expires) "
+                            "VALUES (?, ?, ?)",
+                            (key, owner, now + ttl),
+                        )
+                        out = (None, None)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return out
+
+    def release(self, key: str, owner: str) -> None:
+        """End ``owner``'s lease on ``key`` (a failed call); others may claim it."""
+        with self._lock:
+            self._conn.execute(
+                "DELETE FROM leases WHERE key = ? AND owner = ?", (key, owner)
+            )
+
+    def lease(self, key: str) -> tuple[str, float] | None:
+        """``(owner, expires)`` of the lease on ``key``, or ``None``."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT owner, expires FROM leases WHERE key = ?", (key,)
+            ).fetchone()
+        return None if row is None else (str(row[0]), float(row[1]))
 
     def __contains__(self, key: str) -> bool:
         return self.get(key) is not None

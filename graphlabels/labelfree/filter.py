@@ -109,9 +109,24 @@ def post_filter(
         raise ValueError(
             f"labels {y.shape} and confidence {conf.shape} differ: one per annotation"
         )
+    if conf.size and not np.isfinite(conf).all():
+        raise ValueError(
+            "confidence contains NaN or inf: the annotator must give confidences "
+            "in [0, 1]"
+        )
     cd = None if c_density is None else c_density.detach().cpu().double().numpy()
+    if cd is not None and cd.shape != y.shape:
+        raise ValueError(
+            f"c_density has shape {list(cd.shape)} but there are {y.size} "
+            "annotations: pass the C-Density of the annotated nodes only"
+        )
     b0, b1, b2 = weights
     c = int(num_classes if num_classes is not None else max(int(y.max()) + 1, 1))
+    if y.size and int(y.max()) >= c:
+        raise ValueError(
+            f"labels has class {int(y.max())} but num_classes is {c}: annotators "
+            "return ids in [0, num_classes) and -1 for no answer"
+        )
     keep = y >= 0
     n_remove = int(math.floor(fraction * keep.sum()))
     counts = np.bincount(y[keep], minlength=c).astype(np.float64)

@@ -34,6 +34,13 @@ from graphlabels.labelfree.selection import c_density, select
 if TYPE_CHECKING:
     from graphlabels.train import FitResult, Trainer
 
+__all__ = ["InsufficientAnnotations", "LabelFreePipeline"]
+
+
+class InsufficientAnnotations(RuntimeError):
+    """Too few selected nodes got a label to train on (see ``min_annotated``)."""
+
+
 __all__ = ["LabelFreePipeline"]
 
 
@@ -49,6 +56,10 @@ class LabelFreePipeline:
         selection: a strategy of :data:`~graphlabels.labelfree.selection.SELECTORS`
             (default: ``"featprop"``).
         budget: nodes to annotate (default: ``20 * num_classes``).
+        min_annotated: smallest share of each seed's selected nodes that must get a
+            label; below it :meth:`fit` raises :class:`InsufficientAnnotations`
+            after annotating and before training (default: ``0.0``; training
+            still needs one label per seed).
         filter: ``None`` or ``"ps"`` (default: ``None``).
         filter_fraction: share of annotations the PS filter removes
             (default: ``0.1``).
@@ -87,6 +98,14 @@ class LabelFreePipeline:
         test_acc_: per-seed GNN accuracy (percent) on the nodes not annotated.
         test_acc_mean_, test_acc_std_: their mean and unbiased std.
         calls_, tokens_, cost_usd_: spent on annotation (cache hits cost nothing).
+        annotated_: selected nodes (all seeds together) that got a label.
+        failed_: selected nodes whose annotation was tried and gave no label (a
+            failed call or an invalid answer).
+        unannotated_: selected nodes no call was made for (a cap was reached or
+            the annotator stopped); ``annotated_ + failed_ + unannotated_`` is the
+            number of distinct selected nodes.
+        annotated_fraction_: the smallest share, over seeds, of the selected nodes
+            that got a label.
         seconds_: wall time of the stages.
         logits_: ``{seed: [N, C]}`` GNN outputs.
     """
@@ -97,6 +116,7 @@ class LabelFreePipeline:
         *,
         selection: str = "featprop",
         budget: int | None = None,
+        min_annotated: float = 0.0,
         filter: str | None = None,
         filter_fraction: float = 0.1,
         filter_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
@@ -133,6 +153,11 @@ class LabelFreePipeline:
         self.annotator = annotator
         self.selection = selection
         self.budget = budget
+        if not 0.0 <= float(min_annotated) <= 1.0:
+            raise ValueError(
+                f"min_annotated must be a share in [0, 1], got {min_annotated}"
+            )
+        self.min_annotated = float(min_annotated)
         self.filter = filter
         self.filter_fraction = filter_fraction
         self.filter_weights = filter_weights
@@ -198,6 +223,7 @@ class LabelFreePipeline:
         self.tokens_ = sum(a.tokens for a in anns)
         self.cost_usd_ = float(sum(a.cost_usd for a in anns))
         self.annotator_spent_ = {k: calls1[k] - calls0[k] for k in calls1}
+        self._count_annotations()
         t2 = time.perf_counter()
 
         cd = None
@@ -230,9 +256,10 @@ class LabelFreePipeline:
             self.kept_[s] = keep
             train_idx = idx[keep]
             if train_idx.numel() == 0:
-                raise RuntimeError(
-                    "no valid annotation to train on: every answer was invalid; "
-                    "check the annotator (see annotations_[i].raw)"
+                raise InsufficientAnnotations(
+                    "no valid annotation to train on: "
+                    + (self._why() or "every answer was invalid")
+                    + "; check the annotator (see annotations_[i].raw)"
                 )
             y_train = torch.full((graph.num_nodes,), -1, dtype=torch.long)
             y_train[train_idx] = y_llm[keep]
@@ -299,6 +326,45 @@ class LabelFreePipeline:
             net, graph, y=y, train_mask=train_mask, seed=seed, **options
         )
 
+    def _why(self) -> str:
+        """The annotator's stop reason, else the first recorded error."""
+        stopped = getattr(self.annotator, "stopped_", None)
+        if stopped:
+            return str(stopped)
+        errors = (a.error for a in self.annotations_.values() if a.error)
+        return next(errors, "")
+
+    def _count_annotations(self) -> None:
+        anns = list(self.annotations_.values())
+        self.annotated_ = sum(a.label >= 0 for a in anns)
+        self.unannotated_ = sum(not a.attempted for a in anns)
+        self.failed_ = len(anns) - self.annotated_ - self.unannotated_
+        shares = [
+            sum(self.annotations_[int(i)].label >= 0 for i in idx) / max(idx.numel(), 1)
+            for idx in self.selected_.values()
+        ]
+        self.annotated_fraction_ = float(min(shares)) if shares else 0.0
+        if self.annotated_fraction_ >= self.min_annotated:
+            return
+        why = self._why()
+        raise InsufficientAnnotations(
+            (f"{why}; " if why else "")
+            + f"only {self.annotated_} of {len(anns)} selected nodes were annotated "
+            f"({100 * self.annotated_fraction_:.1f}% of a seed's budget < "
+            f"{100 * self.min_annotated:.1f}% required): {self.failed_} failed, "
+            f"{self.unannotated_} not attempted"
+        )
+
+    def summary_counts(self) -> dict[str, Any]:
+        """The annotation counts (also part of :meth:`summary`)."""
+        return {
+            "annotated": self.annotated_,
+            "failed": self.failed_,
+            "unannotated": self.unannotated_,
+            "annotated_fraction": self.annotated_fraction_,
+            "stopped": getattr(self.annotator, "stopped_", None),
+        }
+
     def summary(self) -> dict[str, Any]:
         """The results as a JSON-ready dict (the CLI's ``--json`` record)."""
         return {
@@ -316,6 +382,7 @@ class LabelFreePipeline:
             "filter": self.filter,
             "budget": int(next(iter(self.selected_.values())).numel()),
             "kept": {str(s): int(k.sum()) for s, k in self.kept_.items()},
+            **self.summary_counts(),
             "seeds": list(self.seeds),
             "annotator": getattr(self.annotator, "name", type(self.annotator).__name__),
         }

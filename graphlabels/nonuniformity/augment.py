@@ -18,6 +18,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphlabels.graph import as_node_mask
 from graphlabels.nonuniformity.edge_drop import _check_fraction, _floor_fraction
 from graphlabels.nonuniformity.score import non_uniformity
 
@@ -27,26 +28,13 @@ __all__ = ["TrainSetEnhancement", "enhance_train_set"]
 def _as_mask(mask: Tensor | None, n: int, name: str) -> Tensor | None:
     if mask is None:
         return None
-    mask = torch.as_tensor(mask)
-    if mask.dtype != torch.bool:
-        if mask.is_floating_point() or mask.dim() != 1:
-            raise TypeError(
-                f"{name} must be a bool mask [N] or a 1-D tensor of node ids, got "
-                f"{mask.dtype} with shape {list(mask.shape)}"
-            )
-        if mask.numel() and (int(mask.min()) < 0 or int(mask.max()) >= n):
-            raise ValueError(
-                f"{name} holds node ids outside [0, {n}): pass valid node indices"
-            )
-        out = torch.zeros(n, dtype=torch.bool, device=mask.device)
-        out[mask.long()] = True
-        return out
-    if mask.shape != (n,):
+    m = torch.as_tensor(mask)
+    if m.dtype == torch.bool and m.shape != (n,):
         raise ValueError(
-            f"{name} has shape {list(mask.shape)} but logits has {n} rows: pass a "
+            f"{name} has shape {list(m.shape)} but logits has {n} rows: pass a "
             "1-D mask for one split (use graph.split(s) for multi-split graphs)"
         )
-    return mask
+    return as_node_mask(m, n, name)
 
 
 def enhance_train_set(
@@ -139,6 +127,13 @@ def enhance_train_set(
     y_train = y.to(device)[train].long()
     if y_train.numel() and int(y_train.min()) < 0:
         raise ValueError("training nodes have negative labels: fix y or train_mask")
+    c = logits.size(1)
+    if y_train.numel() and int(y_train.max()) >= c:
+        raise ValueError(
+            f"training nodes have label {int(y_train.max())} but logits has {c} "
+            f"columns (classes 0..{c - 1}): pass logits with one column per class, "
+            "or fix y"
+        )
     idx = cand.nonzero().view(-1)
     k = _floor_fraction(eta3, idx.numel())
     s = score.detach().to(device)[idx].double()

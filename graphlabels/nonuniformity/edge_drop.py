@@ -186,6 +186,12 @@ def drop_low_score_edges(
             "score per node"
         )
     num_edges = edge_index.size(1)
+    if num_nodes is None and num_edges and int(edge_index.max()) >= n:
+        raise ValueError(
+            f"score has {score.numel()} entries but edge_index refers to node "
+            f"{int(edge_index.max())}, outside [0, {n}): pass one score per node "
+            f"(the graph has at least {int(edge_index.max()) + 1} nodes)"
+        )
     if num_edges and (int(edge_index.max()) >= n or int(edge_index.min()) < 0):
         raise ValueError(
             f"edge_index has values outside [0, {n}) (max {int(edge_index.max())}):"

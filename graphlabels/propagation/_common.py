@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from graphlabels import ops
+from graphlabels.graph import as_node_index
 
 __all__ = ["NORMS", "Adjacency", "mask_to_index", "normalized", "propagate"]
 
@@ -31,6 +32,16 @@ def check_norm(norm: str) -> str:
     if norm not in NORMS:
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
     return norm
+
+
+def check_finite(t: Tensor, name: str, fix: str) -> None:
+    """Reject a float tensor holding NaN or inf, naming the first bad row."""
+    if t.is_floating_point() and t.numel() and not bool(torch.isfinite(t).all()):
+        bad = (~torch.isfinite(t)).view(t.size(0), -1).any(1).nonzero().view(-1)
+        raise ValueError(
+            f"{name} contains NaN or inf in {bad.numel()} rows (first: node "
+            f"{int(bad[0])}): {fix}"
+        )
 
 
 def check_layers_alpha(num_layers: int, alpha: float, what: str = "") -> None:
@@ -94,34 +105,13 @@ def mask_to_index(mask: Tensor | None, num_nodes: int, name: str = "mask") -> Te
     """A bool mask or index tensor as 1-D node indices (order kept for indices).
 
     Raises:
-        ValueError: a bool mask of the wrong length, indices out of range, or a
+        ValueError: a bool mask of the wrong length, indices out of range, an
+            integer 0/1 mask (see :func:`graphlabels.graph.as_node_index`), or a
             mask that selects no node.
     """
     if mask is None:
         return torch.arange(num_nodes)
-    if not isinstance(mask, Tensor):
-        mask = torch.as_tensor(mask)
-    if mask.dtype == torch.bool:
-        if mask.dim() != 1 or mask.numel() != num_nodes:
-            raise ValueError(
-                f"{name} is a bool mask of shape {list(mask.shape)} but there are "
-                f"{num_nodes} nodes: pass a bool mask of length {num_nodes} or "
-                "node indices"
-            )
-        idx = mask.nonzero().view(-1)
-    else:
-        if mask.is_floating_point() or mask.is_complex() or mask.dim() != 1:
-            raise TypeError(
-                f"{name} must be a bool mask or a 1-D tensor of node indices, got "
-                f"{mask.dtype} with shape {list(mask.shape)}"
-            )
-        idx = mask.long()
-        if idx.numel() and (int(idx.min()) < 0 or int(idx.max()) >= num_nodes):
-            bad = int(idx.min()) if int(idx.min()) < 0 else int(idx.max())
-            raise ValueError(
-                f"{name} holds node index {bad} outside [0, {num_nodes}): pass "
-                "indices of existing nodes"
-            )
+    idx = as_node_index(mask, num_nodes, name)
     if idx.numel() == 0:
         raise ValueError(
             f"{name} selects no labelled node: propagation needs at least one "

@@ -8,6 +8,7 @@ from torch import Tensor
 from graphlabels.ops import as_csr
 from graphlabels.propagation._common import (
     Adjacency,
+    check_finite,
     check_layers_alpha,
     check_norm,
     mask_to_index,
@@ -28,6 +29,9 @@ def _inputs(
             f"y_soft must be float soft predictions [N, C], got {y_soft.dtype} with "
             f"shape {list(y_soft.shape)}: pass model(x).softmax(-1)"
         )
+    check_finite(
+        y_soft, "y_soft", "the base model diverged; retrain it or clean its outputs"
+    )
     if mask is None:
         raise ValueError(f"{name} needs a mask of the training nodes, got None")
     n, c = y_soft.shape

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from graphlabels.graph import Graph
+from graphlabels.graph import Graph, as_node_mask
 from graphlabels.nn.adapters import as_graph_module
 
 __all__ = ["FitResult", "accuracy", "fit", "seed_everything"]
@@ -61,11 +61,13 @@ def _mask(graph: Graph, name: str, override: Tensor | None) -> Tensor | None:
     m = getattr(graph, name) if override is None else override
     if m is None:
         return None
-    m = torch.as_tensor(m, device=graph.device)
-    if m.dtype != torch.bool:
-        out = torch.zeros(graph.num_nodes, dtype=torch.bool, device=graph.device)
-        out[m.long()] = True
-        m = out
+    m = torch.as_tensor(m)
+    if m.dtype == torch.bool and m.dim() != 1:
+        raise ValueError(
+            f"{name} has shape {list(m.shape)}; expected [{graph.num_nodes}]: "
+            "pick one split with graph.split(i)"
+        )
+    m = as_node_mask(m, graph.num_nodes, name, device=graph.device)
     if m.dim() != 1 or m.numel() != graph.num_nodes:
         raise ValueError(
             f"{name} has shape {list(m.shape)}; expected [{graph.num_nodes}]: "

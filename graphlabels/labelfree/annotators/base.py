@@ -29,6 +29,11 @@ class Annotation:
         cost_usd: dollars spent on this node.
         calls: model calls made for this node (cached calls count 0).
         cached: whether every call for this node came from the cache.
+        extra: annotator-specific details (e.g. the top-k answers).
+        error: why the node has no label (a failed call, a cap), or ``""``.
+        attempted: ``False`` when no call was made for this node (a cap was
+            reached or the run stopped first); such a node is unannotated rather
+            than failed.
     """
 
     label: int
@@ -40,6 +45,8 @@ class Annotation:
     calls: int = 0
     cached: bool = False
     extra: dict = field(default_factory=dict)
+    error: str = ""
+    attempted: bool = True
 
     @property
     def tokens(self) -> int:
