@@ -58,8 +58,8 @@ class LabelFreePipeline:
         budget: nodes to annotate (default: ``20 * num_classes``).
         min_annotated: smallest share of each seed's selected nodes that must get a
             label; below it :meth:`fit` raises :class:`InsufficientAnnotations`
-            after annotating and before training (default: ``0.0``; training
-            still needs one label per seed).
+            after annotating and before training (default: ``0.9``; ``0.0``
+            trains on whatever was annotated, at least one label per seed).
         filter: ``None`` or ``"ps"`` (default: ``None``).
         filter_fraction: share of annotations the PS filter removes
             (default: ``0.1``).
@@ -116,7 +116,7 @@ class LabelFreePipeline:
         *,
         selection: str = "featprop",
         budget: int | None = None,
-        min_annotated: float = 0.0,
+        min_annotated: float = 0.9,
         filter: str | None = None,
         filter_fraction: float = 0.1,
         filter_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),

@@ -167,8 +167,12 @@ def test_errors():
         def annotate(self, texts, label_names, *, progress=False):
             return [Annotation(-1, 0.0) for _ in texts]
 
-    with pytest.raises(RuntimeError, match="no valid annotation"):
+    with pytest.raises(
+        RuntimeError, match=r"only 0 of 5 selected nodes were annotated"
+    ):
         LabelFreePipeline(Mute(), budget=5, seeds=(0,)).fit(g)
+    with pytest.raises(RuntimeError, match="no valid annotation"):
+        LabelFreePipeline(Mute(), budget=5, seeds=(0,), min_annotated=0.0).fit(g)
 
 
 def test_non_uniformity_wrapper_on_top():
