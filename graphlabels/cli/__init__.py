@@ -72,9 +72,8 @@ def _add_global_options(p: argparse.ArgumentParser, top: bool) -> None:
         "--no-verify",
         action="store_true",
         default=default,
-        help="skip the sha256 check of dataset files (the command line checks "
-        "registered datasets' files before loading them; graphlabels.data.load "
-        "does not by default)",
+        help="skip the sha256 check of dataset files (checked by default, as "
+        "graphlabels.data.load does)",
     )
 
 

@@ -32,7 +32,7 @@ def load_text_graph(
     root: str | os.PathLike[str] | None = None,
     features: str = "auto",
     *,
-    verify: bool = False,
+    verify: bool = True,
     **local_kwargs: Any,
 ) -> Graph:
     """Load a text-attributed graph and set the features the GNN trains on.
@@ -52,7 +52,7 @@ def load_text_graph(
             embeddings of the texts, ``"auto"`` keeps ``x`` when the dataset has
             it, else MiniLM (default: ``"auto"``).
         verify: check the sha256 of a registered dataset's files (default:
-            :obj:`False`, as :func:`graphlabels.data.load`).
+            :obj:`True`, as :func:`graphlabels.data.load`).
         **local_kwargs: split options for a path, passed to
             :func:`graphlabels.data.local.load_local`.
 

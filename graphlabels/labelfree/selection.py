@@ -49,7 +49,7 @@ import torch
 from torch import Tensor
 
 from graphlabels import ops
-from graphlabels.graph import pagerank, remove_self_loops, to_undirected
+from graphlabels.graph import as_node_mask, pagerank, remove_self_loops, to_undirected
 from graphlabels.labelfree.clustering import c_density, density, kmeans, kmedoids
 
 __all__ = [
@@ -382,12 +382,7 @@ def select(
             f"x has {x.size(0)} rows for {n} nodes: pass one feature row per node"
         )
     if candidates is not None:
-        candidates = candidates.cpu().bool()
-        if candidates.numel() != n:
-            raise ValueError(
-                f"candidates has {candidates.numel()} entries for {n} nodes: "
-                "pass a bool mask of shape [num_nodes]"
-            )
+        candidates = as_node_mask(torch.as_tensor(candidates).cpu(), n, "candidates")
     pool = n if candidates is None else int(candidates.sum())
     if not 0 < budget <= pool:
         raise ValueError(

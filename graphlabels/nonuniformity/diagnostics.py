@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from graphlabels.graph import as_node_mask
 from graphlabels.nonuniformity.edge_drop import low_score_nodes
 from graphlabels.nonuniformity.score import non_uniformity
 
@@ -42,17 +43,7 @@ __all__ = [
 def _mask(mask: Tensor | None, n: int) -> Tensor:
     if mask is None:
         return torch.ones(n, dtype=torch.bool)
-    mask = torch.as_tensor(mask).cpu()
-    if mask.dtype != torch.bool:
-        out = torch.zeros(n, dtype=torch.bool)
-        out[mask.long()] = True
-        return out
-    if mask.shape != (n,):
-        raise ValueError(
-            f"mask has shape {list(mask.shape)}, expected [{n}]: pass a 1-D mask "
-            "(graph.split(s) for multi-split graphs)"
-        )
-    return mask
+    return as_node_mask(torch.as_tensor(mask).cpu(), n, "mask")
 
 
 def accuracy_by_score_bin(
