@@ -9,9 +9,13 @@ settings. Each preset splits into keyword arguments for the model and for
 ``f(seed) -> model`` from a model name, and :func:`train_preset` does both and
 trains over seeds (what ``graphlabels train`` runs):
 
->>> from graphlabels.train.presets import train_preset
->>> res = train_preset("gcn", graph, runs=10, dataset="cora")  # doctest: +SKIP
->>> res.runs.summary()  # doctest: +SKIP
+>>> from graphlabels.train.presets import hyperparameters
+>>> model_kw, fit_kw = hyperparameters("gcn", "cora", epochs=50)
+>>> model_kw["hidden_channels"], fit_kw["epochs"], fit_kw["lr"]
+(64, 50, 0.01)
+
+``train_preset("gcn", graph, runs=10, dataset="cora")`` then trains ten seeds and
+returns the runs with the settings used.
 """
 
 from __future__ import annotations
