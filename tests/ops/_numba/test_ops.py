@@ -290,3 +290,29 @@ def test_random_graphs(monkeypatch, A, F, parts, reduce):
     got, want = both(run)
     for p, q in zip(got, want, strict=True):
         _close(p, q, torch.float64)
+
+
+def test_huge_page_outputs(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(ops, "HUGE_OUTPUT_BYTES", 1)  # every output
+    t = ops.new_output((3000, 33), torch.float32)
+    assert t.shape == (3000, 33) and t.is_contiguous()
+    if sys.platform.startswith("linux"):
+        assert t.data_ptr() % (2 * 2**20) == 0
+        assert t.untyped_storage().nbytes() >= 3000 * 33 * 4
+    A = GRAPHS["hub"]
+    X = torch.randn(A.num_cols, 33, dtype=torch.float64, requires_grad=True)
+    a = torch.randn(A.num_cols, 2, dtype=torch.float64, requires_grad=True)
+    x3 = torch.randn(A.num_cols, 2, 3, dtype=torch.float64, requires_grad=True)
+
+    def run():
+        outs = [spmm(A, X, r) for r in ("sum", "mean", "max")]
+        att = gat_aggregate(A, x3, a, a, 0.2)
+        return [*outs, att, *_grads(sum(o.sum() for o in outs) + att.sum(), [X, x3, a])]
+
+    got, want = both(run)
+    for p, q in zip(got, want, strict=True):
+        _close(p, q, torch.float64)
+    monkeypatch.setattr(ops, "HUGE_OUTPUT_BYTES", 0)  # disabled: a plain tensor
+    assert ops.new_output((5, 2), torch.float64).untyped_storage().nbytes() == 80
