@@ -5,6 +5,8 @@ Usage::
     OMP_NUM_THREADS=1 python benchmarks/kernels/bench_cpu_peers.py \
         --json benchmarks/results/kernels_cpu_peers.json
     python benchmarks/kernels/bench_cpu_peers.py --quick --json /tmp/peers.json
+    python benchmarks/kernels/bench_cpu_peers.py \
+        --table benchmarks/results/kernels_cpu_peers.json   # print the ratios
 
 For every thread count (``--threads``, default 1 and 2) a fresh subprocess runs
 with ``OMP_NUM_THREADS``/``MKL_NUM_THREADS``/``NUMBA_NUM_THREADS`` set, so that
@@ -20,7 +22,9 @@ power-law 169,343 nodes / 1,166,243 edges, the size of ogbn-arxiv):
   every entry in CSR order (``X[col[e]]`` summed into one row per thread, no
   per-row work), at each width; also with uniformly random indices (``F=64``:
   random 256-byte rows). Every SpMM record gives ``frac_of_gather`` =
-  gather time / SpMM time (1.0 = at the bound).
+  gather time / SpMM time (1.0 = at the bound), with the SpMM writing into a
+  preallocated ``out=`` buffer (``graphlabels(out=)``; ``max`` allocates): a
+  fresh ``[N, F]`` output costs page faults that the gather does not pay.
 * ``spmm_{sum,mean,max}`` at ``F`` = 32, 64, 128, unweighted (inference):
   ``graphlabels`` (``cpu-compiled``) vs DGL ``update_all(copy_u, sum|mean|max)``,
   torch CSR (the ``cpu`` backend) and PyG ``torch_sparse.matmul`` when
@@ -92,7 +96,7 @@ def _ratios(times: dict) -> dict:
     return {
         k: round(v / ours, 3)
         for k, v in times.items()
-        if k != "graphlabels" and v and ours and not k.startswith("gather")
+        if k != "graphlabels" and v and ours and not k.startswith(("gather", "graph"))
     }
 
 
@@ -180,6 +184,14 @@ def bench_spmm(out, gname, A, feats, reps, dgl_ok) -> None:
                     return spmm(A, X, r)
 
             fns = {"graphlabels": ours, "torch CSR": torch_csr}
+            if reduce != "max":  # the kernel alone, into a preallocated buffer
+                buf = torch.empty(A.num_rows, F_)
+
+                def ours_out(X=X, r=reduce, buf=buf):
+                    with torch.no_grad(), use_backend("cpu-compiled"):
+                        return spmm(A, X, r, out=buf)
+
+                fns["graphlabels(out=)"] = ours_out
             if g is not None:
                 import dgl.function as fn
 
@@ -199,7 +211,8 @@ def bench_spmm(out, gname, A, feats, reps, dgl_ok) -> None:
             res = compare(fns, reps)
             if ts is None:
                 res["PyG torch-sparse"] = (None, None, why)
-            ms = res["graphlabels"][:2]
+            kernel = "graphlabels(out=)" if reduce != "max" else "graphlabels"
+            ms = res[kernel][:2]
             frac = [
                 round(a / b, 3) if a and b else None
                 for a, b in zip(gms, ms, strict=True)
@@ -387,6 +400,25 @@ def versions() -> dict:
     return out
 
 
+def table(path: str) -> None:
+    """Print each record's ratios (theirs / ours; wall, CPU time) from a result."""
+    data = json.loads(Path(path).read_text())
+    print("load:", data["meta"]["load"])
+    for r in data["records"]:
+        head = f"{r['op']:>20} {r['graph']:>8} F={r['F']:<4} t={r['threads']}"
+        if r["op"] == "gather":
+            print(f"{head} cpu ms {r['cpu_ms']} GB/s (wall) {r['gb_per_s']}")
+            continue
+        cells = " ".join(
+            f"{k} {v}/{r['speedup_cpu'].get(k)}" for k, v in r["speedup"].items()
+        )
+        frac = r.get("frac_of_gather_cpu")
+        print(
+            f"{head} ours {r['ms']['graphlabels']}/{r['cpu_ms']['graphlabels']} ms "
+            f"| x(wall/cpu) {cells}" + ("" if frac is None else f" | gather {frac}")
+        )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--json", default=None)
@@ -395,8 +427,12 @@ def main() -> None:
     p.add_argument("--threads", type=int, nargs="*", default=[1, 2])
     p.add_argument("--graphs", nargs="*", default=None)
     p.add_argument("--feats", type=int, nargs="*", default=None)
+    p.add_argument("--table", default=None, help="print the ratios of a result")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.table:
+        table(args.table)
+        return
     if args.graphs is None:
         args.graphs = ["pl3000_30000"] if args.quick else ["cpu2m", "arxiv"]
     if args.feats is None:

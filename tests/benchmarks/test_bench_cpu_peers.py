@@ -46,6 +46,11 @@ def test_quick_run_writes_every_measurement(tmp_path):
         assert "torch CSR" in r["ms"] or not r["op"].startswith("spmm")
         if r["op"].startswith("spmm"):
             assert 0 < r["frac_of_gather"]
+    shown = subprocess.run(
+        [sys.executable, str(script), "--table", str(out)],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "spmm_max" in shown and "label_propagation_50" in shown
     try:
         import dgl  # noqa: F401
     except Exception:
