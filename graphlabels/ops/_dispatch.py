@@ -24,6 +24,10 @@ def kernels(device: torch.device) -> tuple[str, ModuleType | None]:
         from graphlabels.ops import _triton
 
         return name, _triton
+    if name == "cpu-compiled":
+        from graphlabels.ops import _numba
+
+        return name, _numba
     from graphlabels.ops import _cpu
 
     return name, _cpu

@@ -41,6 +41,9 @@ def spmm_heads(K: ModuleType, A: CSR, X: Tensor, w: Tensor | None) -> Tensor:
     N, H, F = X.shape
     if w is None or w.dim() == 1:
         return K.spmm_sum(A, X.reshape(N, H * F), w).view(-1, H, F)
+    heads = getattr(K, "spmm_sum_heads", None)
+    if heads is not None:  # one pass over the rows for all heads
+        return heads(A, X.contiguous(), w.contiguous())
     outs = [K.spmm_sum(A, X[:, h].contiguous(), w[:, h].contiguous()) for h in range(H)]
     return torch.stack(outs, dim=1)
 
@@ -52,6 +55,9 @@ class _SpMM(torch.autograd.Function):
             need = any(ctx.needs_input_grad[:2])
             out, arg = K.spmm_max(A, X, w, need)
             ctx.save_for_backward(X, w, arg)
+        elif reduce == "mean" and getattr(K, "FUSED_MEAN", False):
+            out = K.spmm_sum(A, X, w, mean=True)
+            ctx.save_for_backward(X, w)
         else:
             out = K.spmm_sum(A, X, w)
             if reduce == "mean":
@@ -209,6 +215,8 @@ def spmm(
     if not grad:  # inference: skip the autograd wrapper (its cost shows when small)
         if reduce == "max":
             return K.spmm_max(A, X, w, False)[0]
+        if reduce == "mean" and getattr(K, "FUSED_MEAN", False):
+            return K.spmm_sum(A, X, w, out=out, mean=True)
         res = K.spmm_sum(A, X, w, out=out)  # a new tensor, or out
         return res.div_(_deg(A, res.dtype)) if reduce == "mean" else res
     return _SpMM.apply(X, w, A, reduce, K)

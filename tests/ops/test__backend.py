@@ -17,13 +17,47 @@ def test_set_and_restore():
     assert get_backend() == prev
 
 
-def test_auto_uses_torch_csr_on_cpu():
+def test_auto_on_cpu_uses_numba_when_it_imports(monkeypatch):
+    from graphlabels.ops import _backend
+
     with use_backend("auto"):
+        want = "cpu-compiled" if _backend.numba_available() else "cpu"
+        assert resolve_backend(torch.device("cpu")) == want
+        monkeypatch.setattr(_backend, "numba_available", lambda: False)
         assert resolve_backend(torch.device("cpu")) == "cpu"
 
 
+def test_cpu_compiled_errors_name_the_fix(monkeypatch):
+    from graphlabels.ops import _backend
+
+    with use_backend("cpu-compiled"):
+        monkeypatch.setattr(_backend, "numba_available", lambda: True)
+        with pytest.raises(RuntimeError, match=r"needs CPU tensors.*\.cpu\(\)"):
+            resolve_backend(torch.device("cuda"))
+        monkeypatch.setattr(_backend, "numba_available", lambda: False)
+        with pytest.raises(RuntimeError, match=r"pip install 'graphlabels\[cpu\]'"):
+            resolve_backend(torch.device("cpu"))
+
+
+def test_core_imports_without_numba():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['numba'] = None; import graphlabels.ops as o, torch; "
+        "from graphlabels.ops._backend import resolve_backend; "
+        "A = o.CSR.from_edge_index(torch.tensor([[0], [1]]), 2); "
+        "s = o.spmm(A, torch.ones(2, 1)).sum().item(); "
+        "print(resolve_backend(torch.device('cpu')), s)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["cpu", "1.0"]
+
+
 def test_unknown_backend():
-    with pytest.raises(ValueError, match="unknown backend 'cuda'"):
+    with pytest.raises(ValueError, match="unknown backend 'cuda'.*cpu-compiled"):
         set_backend("cuda")
 
 

@@ -13,6 +13,14 @@ def test_kernels_per_backend():
         assert name == "cpu" and hasattr(mod, "spmm_sum")
 
 
+def test_kernels_compiled_backend():
+    pytest.importorskip("numba")
+    with use_backend("cpu-compiled"):
+        name, mod = kernels(torch.device("cpu"))
+    assert name == "cpu-compiled" and mod.__name__ == "graphlabels.ops._numba"
+    assert hasattr(mod, "gat_aggregate") and mod.FUSED_MEAN
+
+
 def test_checks():
     A = CSR.from_edge_index(torch.tensor([[0, 1], [1, 0]]), 2)
     X = torch.randn(2, 3, 4)

@@ -3,6 +3,17 @@ import torch
 import torch.nn.functional as F
 
 from graphlabels.ops import CSR, add_self_loops, gat_aggregate, use_backend
+from graphlabels.ops._backend import numba_available
+
+#: Backends checked against the dense references (compiled only with numba).
+CPU_BACKENDS = [
+    "cpu",
+    "reference",
+    pytest.param(
+        "cpu-compiled",
+        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
+    ),
+]
 
 
 def dense_gat(A, x, a_s, a_d, slope):
@@ -13,7 +24,7 @@ def dense_gat(A, x, a_s, a_d, slope):
     return torch.einsum("ijh,jhc->ihc", att, x)
 
 
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("H, C", [(1, 4), (3, 5)])
 def test_gat_aggregate_matches_dense(backend, H, C):
     # no duplicate edges here: the dense form cannot represent them

@@ -2,9 +2,20 @@ import pytest
 import torch
 
 from graphlabels.ops import CSR, segment_softmax, use_backend
+from graphlabels.ops._backend import numba_available
+
+#: Backends checked against the dense references (compiled only with numba).
+CPU_BACKENDS = [
+    "cpu",
+    "reference",
+    pytest.param(
+        "cpu-compiled",
+        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
+    ),
+]
 
 
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("heads", [None, 3])
 def test_segment_softmax_matches_dense(case, backend, heads):
     A, _, n = case

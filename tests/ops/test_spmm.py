@@ -2,6 +2,17 @@ import pytest
 import torch
 
 from graphlabels.ops import CSR, spmm, use_backend
+from graphlabels.ops._backend import numba_available
+
+#: Backends checked against the dense references (compiled only with numba).
+CPU_BACKENDS = [
+    "cpu",
+    "reference",
+    pytest.param(
+        "cpu-compiled",
+        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
+    ),
+]
 
 
 def dense_spmm(A: CSR, X, reduce, w):
@@ -30,7 +41,7 @@ def dense_spmm(A: CSR, X, reduce, w):
 TOL = {torch.float32: 1e-5, torch.float64: 1e-10, torch.bfloat16: 2e-2}
 
 
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
 @pytest.mark.parametrize("F", [1, 16, 33])
@@ -40,7 +51,7 @@ def test_spmm_matches_dense(case, backend, reduce, dtype, F, weighted):
 
 
 @pytest.mark.parametrize("reduce", ["sum", "mean", "max"])
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 def test_spmm_row_with_10000_neighbours(hub, backend, reduce):
     check_against_dense(hub, backend, reduce, torch.float32, 33, True)
 
@@ -86,7 +97,7 @@ def test_uses_csr_value_and_edge_weight_overrides():
     assert spmm(A, X, edge_weight=w).flatten().tolist() == [10.0, 1.0]
 
 
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 def test_multihead_per_head_weights(backend):
     ei = torch.randint(0, 8, (2, 20))
     A = CSR.from_edge_index(ei, 8)
@@ -106,7 +117,8 @@ def test_max_tie_gradient_goes_to_first_entry():
     # duplicate edge with equal weight: both backends give the tie to the first
     A = CSR.from_edge_index(torch.tensor([[1, 1], [0, 0]]), 2)
     X = torch.tensor([[0.0], [1.0]])
-    for backend in ("cpu", "reference"):
+    backends = ["cpu", "reference"] + (["cpu-compiled"] if numba_available() else [])
+    for backend in backends:
         w = torch.ones(2, requires_grad=True)
         with use_backend(backend):
             spmm(A, X, "max", w).sum().backward()
@@ -140,7 +152,7 @@ def test_inference_path_matches_autograd_path(reduce):
     torch.testing.assert_close(fast, slow.detach())
 
 
-@pytest.mark.parametrize("backend", ["cpu", "reference"])
+@pytest.mark.parametrize("backend", CPU_BACKENDS)
 @pytest.mark.parametrize("reduce", ["sum", "mean"])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
 @pytest.mark.parametrize("F", [1, 16, 33, 40, 64])
