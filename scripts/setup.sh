@@ -2,8 +2,9 @@
 # Idempotent set-up of a virtual environment in .venv with graphlabels installed in
 # editable mode and CPU torch pinned through constraints.txt.
 #
-#   bash scripts/setup.sh core   # torch, numpy, scipy, tqdm: enough for
-#                                # `graphlabels train`, `lnu` and `propagate`
+#   bash scripts/setup.sh core   # torch, numpy, scipy, tqdm and the compiled CPU
+#                                # kernels (numba): `graphlabels train`, `lnu`,
+#                                # `propagate` and `study`
 #   bash scripts/setup.sh all    # every extra (pyg, dgl, ogb, llm, triton, plot, nx,
 #                                # dev): what the test suite needs (the default)
 #
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 level=${1:-all}
 case "$level" in
-    core) extras="" ;;
+    core) extras="[cpu]" ;;
     all) extras="[all]" ;;
     *) echo "usage: bash scripts/setup.sh [core|all] (got '$level')" >&2; exit 2 ;;
 esac
