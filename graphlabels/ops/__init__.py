@@ -1,14 +1,17 @@
 """Sparse message-passing operators with autograd.
 
 Everything works on a :class:`CSR` whose row ``i`` holds the incoming edges of node
-``i``. Kernels: torch's CSR operators (``cpu`` backend, any device), Triton (CUDA),
-and a pure-torch ``reference``; choose with :func:`set_backend` or the environment
-variable ``GRAPHLABELS_BACKEND`` (``auto`` | ``reference`` | ``cpu`` | ``triton``).
+``i``. Kernels: compiled CPU kernels (``cpu-compiled``, numba, the default on CPU
+when numba imports), torch's CSR operators (``cpu`` backend, any device), Triton
+(CUDA), and a pure-torch ``reference``; choose with :func:`set_backend` or the
+environment variable ``GRAPHLABELS_BACKEND`` (``auto`` | ``reference`` | ``cpu`` |
+``cpu-compiled`` | ``triton``).
 """
 
 from graphlabels.ops._backend import (
     BACKENDS,
     get_backend,
+    numba_available,
     set_backend,
     triton_available,
     use_backend,
@@ -28,6 +31,7 @@ __all__ = [
     "add_self_loops",
     "as_csr",
     "gat_aggregate",
+    "numba_available",
     "gcn_norm",
     "get_backend",
     "linear",
