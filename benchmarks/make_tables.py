@@ -237,6 +237,35 @@ def kernels_gpu_probe(results: Path) -> str:
     return "\n".join(lines)
 
 
+def kernels_cpu_peers(results: Path) -> str:
+    """Compiled CPU kernels against DGL, PyG and torch CSR, 1 and 2 threads."""
+    data = _load(results, "kernels_cpu_peers.json")
+    lines = [
+        "| op | graph | F | threads | graphlabels ms (CPU) | DGL | torch CSR | PyG "
+        "| x DGL (CPU / wall) | x PyG (CPU) | of gather bound |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def ms(rec: dict, key: str) -> str:
+        v = rec["cpu_ms"].get(key)
+        return "-" if v is None else f"{v:.1f}"
+
+    for r in data["records"]:
+        if r["op"] == "gather":
+            continue
+        sc, sw = r["speedup_cpu"], r["speedup"]
+        dgl = "-" if "DGL" not in sc else f"{sc['DGL']:.2f} / {sw['DGL']:.2f}"
+        pyg = next((f"{v:.2f}" for k, v in sc.items() if k.startswith("PyG")), "-")
+        frac = r.get("frac_of_gather_cpu")
+        lines.append(
+            f"| {r['op']} | {r['graph']} | {r['F']} | {r['threads']} | "
+            f"{ms(r, 'graphlabels')} | {ms(r, 'DGL')} | {ms(r, 'torch CSR')} | "
+            f"{ms(r, 'PyG')} | {dgl} | {pyg} | "
+            f"{'-' if frac is None else f'{frac:.2f}'} |"
+        )
+    return "\n".join(lines)
+
+
 def _summarize() -> ModuleType:
     return _script("kernels/summarize.py")
 
@@ -436,6 +465,7 @@ def labelfree_selection_speed(results: Path) -> str:
 
 TABLES: dict[str, Callable[[Path], str]] = {
     "kernels-cpu-goals": kernels_cpu_goals,
+    "kernels-cpu-peers": kernels_cpu_peers,
     "kernels-cpu-spmm": kernels_cpu_spmm,
     "kernels-cpu-layers": kernels_cpu_layers,
     "kernels-cpu-reorder": kernels_cpu_reorder,
