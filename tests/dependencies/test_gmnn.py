@@ -15,7 +15,9 @@ def test_neighbour_label_net_is_a_mean_of_neighbour_labels_then_mlp():
     labels = torch.eye(3)[torch.tensor([0, 1, 2, 1])]
     net = NeighbourLabelNet(3, hidden_channels=4).eval()
     out = net(labels, CSR.from_edge_index(edge_index, 4))
-    mean = torch.stack([(labels[1] + labels[2]) / 2, labels[0], labels[3], torch.zeros(3)])
+    mean = torch.stack(
+        [(labels[1] + labels[2]) / 2, labels[0], labels[3], torch.zeros(3)]
+    )
     torch.testing.assert_close(out, net.mlp(mean))
 
 
@@ -30,7 +32,9 @@ def test_p_network_never_reads_a_nodes_own_label(toy):
     net = NeighbourLabelNet(3).eval()
     base = net(pg.x, pg.csr())
     x2 = pg.x.clone()
-    x2[5] = torch.tensor([0.0, 0.0, 1.0]) if labels[5] != 2 else torch.tensor([1.0, 0, 0])
+    x2[5] = (
+        torch.tensor([0.0, 0.0, 1.0]) if labels[5] != 2 else torch.tensor([1.0, 0, 0])
+    )
     out = net(x2, pg.csr())
     torch.testing.assert_close(out[5], base[5])
     assert not torch.allclose(out, base)  # its neighbours do read it

@@ -6,7 +6,9 @@ from graphlabels.nn import GCN, MLP
 
 
 def _model(g, base=GCN):
-    return LabelInput(base(g.num_features + g.num_classes, g.num_classes), g.num_classes)
+    return LabelInput(
+        base(g.num_features + g.num_classes, g.num_classes), g.num_classes
+    )
 
 
 def test_label_input_concatenates_known_labels_only(toy):
