@@ -16,6 +16,9 @@ What loads depends on the files under ``<root>/wikivitals``:
   ``abstract`` the text for ``texts="abstract"``) and
   ``wikivitals-lvl-5-04-2022-binary-representations.json`` (``binary_features`` over
   the 4,000 names of ``txt/features_vocabulary.txt``, giving ``x``).
+- **links**, the distribution's own edge lists ``main/__links_filtered_*.txt``
+  (``source_id<TAB>target_id<TAB>weight`` per line, in parts): directed link edges
+  without the corpus file; they take precedence over the corpus' link lists.
 
 Node order is the order of ``txt/titles.txt``. There is no published split:
 ``split`` seeds per-class random splits of 20 train / 30 val per class at the chosen
@@ -39,7 +42,10 @@ from graphlabels.graph import Graph
 __all__ = [
     "WIKIVITALS_FILES",
     "WIKIVITALS_FULL_FILES",
+    "WIKIVITALS_LINKS",
     "load_wikivitals",
+    "missing_links_message",
+    "read_links",
     "read_wikivitals",
 ]
 
@@ -55,6 +61,48 @@ WIKIVITALS_FULL_FILES = [
     "wikivitals/wikivitals-lvl-5-04-2022.json",
     "wikivitals/wikivitals-lvl-5-04-2022-binary-representations.json",
 ]
+
+#: The distribution's link lists (``dataset/main/`` upstream), in parts.
+WIKIVITALS_LINKS = "wikivitals/main/__links_filtered_*.txt"
+
+
+def missing_links_message(root: Path) -> str:
+    """What to put where to give WikiVitals its edges."""
+    return (
+        f"WikiVitals has no links under {root / 'wikivitals'}: put the link lists "
+        "__links_filtered_*.txt from github ToineSayan/wikivitals-lvl5-04-2022 "
+        f"(dataset/main/) into {root / 'wikivitals' / 'main'}/, or the corpus file "
+        f"wikivitals-lvl-5-04-2022.json (dataset/) into {root / 'wikivitals'}/"
+    )
+
+
+def read_links(paths: list[Path], index: dict[str, int]) -> torch.Tensor:
+    """Directed edges ``[2, E]`` from link lists ``source<TAB>target[<TAB>weight]``.
+
+    Ids that are not articles of the corpus are skipped.
+
+    Raises:
+        DataFileError: a line that is not two or three tab-separated fields.
+    """
+    src: list[int] = []
+    dst: list[int] = []
+    for path in paths:
+        with read_guard(path), open(path, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                parts = line.split("\t")
+                if len(parts) not in (2, 3):
+                    raise DataFileError(
+                        f"{path}, line {lineno}: expected 'source<TAB>target<TAB>"
+                        f"weight', got {line[:80]!r}"
+                    )
+                i, j = index.get(parts[0]), index.get(parts[1])
+                if i is not None and j is not None:
+                    src.append(i)
+                    dst.append(j)
+    return torch.tensor([src, dst], dtype=torch.long).view(2, -1)
 
 
 def _read_pairs(path: Path) -> list[tuple[str, str]]:
@@ -160,7 +208,8 @@ def load_wikivitals(
             are present, ``True`` requires them (default: ``None``).
 
     Returns:
-        The graph; without the corpus files it has no edges and no features.
+        The graph; without link lists or the corpus file it has no edges, and
+        without the binary-representation file no features.
     """
     if level not in (0, 1, 2):
         raise ValueError(f"level must be 0, 1 or 2, got {level!r}")
@@ -187,6 +236,9 @@ def load_wikivitals(
             node_texts = abstracts
         if full and binary.is_file():
             x = _read_features(root, data["index"])
+    links = sorted(root.glob(WIKIVITALS_LINKS))
+    if links:
+        edge_index = read_links(links, data["index"])
     y, names = data["levels"][level]
     train, val, test = resolve_split(
         split, list(range(10)), lambda s: per_class_split(y, s, 20, 30)

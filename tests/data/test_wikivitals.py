@@ -83,3 +83,34 @@ def test_full_version_loads_when_present(tmp_path):
     g2 = load_wikivitals(other, split=0)
     assert g2.num_edges == 3 and g2.x is None
     assert load_wikivitals(other, split=0, full=False).num_edges == 0
+
+
+def _tiny_links(root):
+    txt = root / "wikivitals" / "txt"
+    txt.mkdir(parents=True)
+    (txt / "titles.txt").write_text("10\tA\n20\tB\n30\tC\n40\tD\n")
+    for k in range(3):
+        (txt / f"classes{k}.txt").write_text("10\tX\n20\tX\n30\tY\n40\tY\n")
+    (txt / "features_vocabulary.txt").write_text("abs_a\n")
+    main = root / "wikivitals" / "main"
+    main.mkdir()
+    (main / "__links_filtered_1.txt").write_text(
+        "10\t20\t1.0\n20\t10\t1.0\n10\t77\t1.0\n"
+    )
+    (main / "__links_filtered_2.txt").write_text("30\t40\t1.0\n\n40\t30\n")
+
+
+def test_links_from_the_distributions_link_lists(tmp_path):
+    _tiny_links(tmp_path)
+    g = load_wikivitals(tmp_path, split=0)
+    pairs = sorted(map(tuple, g.edge_index.t().tolist()))
+    assert pairs == [(0, 1), (1, 0), (2, 3), (3, 2)]  # the link to 77 is skipped
+    assert g.x is None and g.texts == ["A", "B", "C", "D"]
+
+
+def test_malformed_link_line_names_the_file(tmp_path):
+    _tiny_links(tmp_path)
+    bad = tmp_path / "wikivitals" / "main" / "__links_filtered_3.txt"
+    bad.write_text("10 20\n")
+    with pytest.raises(DataFileError, match=r"__links_filtered_3.txt, line 1"):
+        load_wikivitals(tmp_path, split=0)

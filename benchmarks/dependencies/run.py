@@ -1,0 +1,114 @@
+"""Label dependencies: GMNN and the label trick against GCN, and the study.
+
+``--part anchors``: GCN, GMNN (q = the same GCN) and the label trick (the same
+GCN with labels as input) on the standard Planetoid splits of Cora and CiteSeer,
+10 seeds, every choice on validation accuracy.
+
+``--part study``: :func:`graphlabels.dependencies.study` on each dataset at four
+training densities, 5 outer repetitions.
+
+Results are merged into ``benchmarks/results/dependencies.json`` after each
+dataset, so an interrupted run keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import torch
+
+from graphlabels.data import load
+from graphlabels.dependencies import GMNN, LabelInput, LabelTrickTrainer, study
+from graphlabels.nn import GCN
+from graphlabels.train import FullBatchTrainer, mean_std, run_seeds
+from graphlabels.train.presets import preset
+
+OUT = Path(__file__).resolve().parents[1] / "results" / "dependencies.json"
+
+
+def _save(key: str, dataset: str, value: dict) -> None:
+    data = json.loads(OUT.read_text()) if OUT.exists() else {}
+    data.setdefault(key, {})[dataset] = value
+    data["machine"] = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    )
+    OUT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def _stats(values: list[float]) -> dict:
+    m, s = mean_std(values)
+    return {
+        "test_acc": [round(v, 4) for v in values],
+        "test_acc_mean": round(m, 4),
+        "test_acc_std": round(s, 4),
+    }
+
+
+def anchors(name: str, runs: int) -> dict:
+    graph = load(name)
+    model_kw, fit_kw = preset("gcn", name)
+    trainer = FullBatchTrainer(**fit_kw)
+    start = time.perf_counter()
+
+    def gcn(seed: int, extra: int = 0) -> GCN:
+        return GCN(graph.num_features + extra, graph.num_classes, **model_kw)
+
+    base = run_seeds(gcn, graph, runs, progress=False, **fit_kw)
+    gm = GMNN(gcn, runs=runs, trainer=trainer).fit(graph).result_
+    trick = LabelTrickTrainer(**fit_kw)
+    trick_acc, trick_val = [], []
+    for seed in range(runs):
+        torch.manual_seed(seed)
+        model = LabelInput(gcn(seed, graph.num_classes), graph.num_classes)
+        res = trick(model, graph, seed=seed)
+        trick_acc.append(res.test_acc)
+        trick_val.append(res.val_acc)
+    return {
+        "gcn": {**_stats(base.test_acc), "val_acc_mean": round(base.val_acc_mean, 4)},
+        "gmnn": gm.as_dict(),
+        "label_trick": {
+            **_stats(trick_acc),
+            "val_acc_mean": round(mean_std(trick_val)[0], 4),
+            "mask_rate": trick.mask_rate,
+        },
+        "model": {"gcn": model_kw, "fit": fit_kw},
+        "seconds": round(time.perf_counter() - start, 1),
+        "load_average": os.getloadavg(),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--part", choices=("anchors", "study"), required=True)
+    p.add_argument("--datasets", default=None, help="comma-separated")
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    if args.part == "anchors":
+        for name in (args.datasets or "cora,citeseer").split(","):
+            res = anchors(name, args.runs)
+            _save("anchors", name, res)
+            print(
+                name,
+                {k: res[k]["test_acc_mean"] for k in ("gcn", "gmnn", "label_trick")},
+            )
+        return
+    names = args.datasets or "cora,citeseer,coauthor-cs,amazon-photo,chameleon"
+    for name in names.split(","):
+        graph = load(name)
+        res = study(graph, repetitions=args.repetitions, progress=True)
+        _save("study", name, {**res.as_dict(), "load_average": os.getloadavg()})
+        res.plot(OUT.parent / f"dependencies_{name}.png")
+        print(res.table())
+
+
+if __name__ == "__main__":
+    main()
