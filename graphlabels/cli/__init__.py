@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "label_free",
     "lnu",
     "propagate",
+    "study",
 )
 
 #: Exceptions reported as one line (exit code 2) rather than a traceback.

@@ -9,10 +9,17 @@ split and assessed on a test split that selection never sees.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import torch
 
+from graphlabels.cli._common import (
+    add_dataset,
+    default_of,
+    load_graph,
+    output_path,
+    positive_int,
+    write_json,
+)
 from graphlabels.dependencies import DEFAULT_DENSITIES, METHODS, study
 from graphlabels.dependencies.datasets import study_graph
 
@@ -40,6 +47,15 @@ def _methods(text: str) -> tuple[str, ...]:
     return vals
 
 
+def _repetitions(text: str) -> int:
+    value = positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(
+            f"expected at least 2 repetitions (for a standard deviation), got {text!r}"
+        )
+    return value
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``study``."""
     p = subparsers.add_parser(
@@ -48,41 +64,56 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "dependencies",
         description=__doc__.splitlines()[2],
     )
-    p.add_argument("dataset", help="dataset name (see `graphlabels datasets`)")
-    p.add_argument(
-        "--root", default=None, help="data root (default: $GRAPHLABELS_DATA)"
-    )
+    add_dataset(p)
     p.add_argument(
         "--densities",
         type=_densities,
-        default=DEFAULT_DENSITIES,
+        default=default_of(study, "densities"),
         help="training densities, fractions of the labelled nodes (default: "
         f"{','.join(map(str, DEFAULT_DENSITIES))})",
     )
     p.add_argument(
         "--methods",
         type=_methods,
-        default=METHODS,
+        default=default_of(study, "methods"),
         help=f"subset of {','.join(METHODS)} (default: all)",
     )
-    p.add_argument("--repetitions", type=int, default=5, help="outer repetitions")
-    p.add_argument("--epochs", type=int, default=200)
-    p.add_argument("--level", type=int, default=1, help="WikiVitals label level")
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    p.add_argument("--plot", type=Path, default=None, help="PNG of accuracy")
-    p.add_argument("--json", type=Path, default=None, help="write results here")
+    p.add_argument(
+        "--repetitions",
+        type=_repetitions,
+        default=default_of(study, "repetitions"),
+        help="outer repetitions, each with its own test split (default: %(default)s)",
+    )
+    p.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=default_of(study, "epochs"),
+        help="maximum epochs per training (default: %(default)s)",
+    )
+    p.add_argument(
+        "--level",
+        type=int,
+        choices=(0, 1, 2),
+        default=default_of(study_graph, "level"),
+        help="WikiVitals label level: 0 (11 classes), 1 (32) or 2 (251) "
+        "(default: %(default)s)",
+    )
+    p.add_argument("--threads", type=positive_int, default=None, help="CPU threads")
+    p.add_argument("--plot", type=output_path, default=None, help="PNG of accuracy")
+    p.add_argument("--json", type=output_path, default=None, help="write results")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the study and print its table."""
-    from graphlabels.cli.train import write_json
-
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    kw = {"level": args.level} if args.dataset.lower() == "wikivitals" else {}
-    graph = study_graph(args.dataset, args.root, **kw)
+    if args.dataset.lower() == "wikivitals":
+        verify = not getattr(args, "no_verify", False)
+        graph = study_graph("wikivitals", args.root, level=args.level, verify=verify)
+    else:
+        graph = load_graph(args)
     res = study(
         graph,
         args.densities,
