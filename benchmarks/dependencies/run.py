@@ -31,14 +31,14 @@ from graphlabels.train.presets import preset
 OUT = Path(__file__).resolve().parents[1] / "results" / "dependencies.json"
 
 
-def _save(key: str, dataset: str, value: dict) -> None:
-    data = json.loads(OUT.read_text()) if OUT.exists() else {}
+def _save(key: str, dataset: str, value: dict, out: Path = OUT) -> None:
+    data = json.loads(out.read_text()) if out.exists() else {}
     data.setdefault(key, {})[dataset] = value
     data["machine"] = (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
     )
-    OUT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def _stats(values: list[float]) -> dict:
@@ -90,12 +90,15 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument(
+        "--out", type=Path, default=OUT, help="results file (merged into, not replaced)"
+    )
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     if args.part == "anchors":
         for name in (args.datasets or "cora,citeseer").split(","):
             res = anchors(name, args.runs)
-            _save("anchors", name, res)
+            _save("anchors", name, res, args.out)
             print(
                 name,
                 {k: res[k]["test_acc_mean"] for k in ("gcn", "gmnn", "label_trick")},
@@ -105,8 +108,9 @@ def main() -> None:
     for name in names.split(","):
         graph = load(name)
         res = study(graph, repetitions=args.repetitions, progress=True)
-        _save("study", name, {**res.as_dict(), "load_average": os.getloadavg()})
-        res.plot(OUT.parent / f"dependencies_{name}.png")
+        record = {**res.as_dict(), "load_average": os.getloadavg()}
+        _save("study", name, record, args.out)
+        res.plot(args.out.parent / f"dependencies_{name}.png")
         print(res.table())
 
 
