@@ -463,7 +463,24 @@ def labelfree_selection_speed(results: Path) -> str:
     return _script("labelfree/make_table.py").speed_table(speed)
 
 
+# --- label dependencies ---------------------------------------------------------
+
+
+def dependencies_anchors(results: Path) -> str:
+    """GCN, GMNN and the label trick on the Planetoid splits."""
+    mod = _script("dependencies/make_table.py")
+    return mod.anchors_table(_load(results, "dependencies.json"))
+
+
+def dependencies_study(results: Path) -> str:
+    """Accuracy against training density per source of information."""
+    mod = _script("dependencies/make_table.py")
+    return mod.study_table(_load(results, "dependencies.json"))
+
+
 TABLES: dict[str, Callable[[Path], str]] = {
+    "dependencies-anchors": dependencies_anchors,
+    "dependencies-study": dependencies_study,
     "kernels-cpu-goals": kernels_cpu_goals,
     "kernels-cpu-peers": kernels_cpu_peers,
     "kernels-cpu-spmm": kernels_cpu_spmm,
