@@ -12,8 +12,9 @@ loop visits nodes. Per hop:
   by inverse-CDF search, without by Efraimidis-Spirakis keys and a segmented
   top-k (a sort by key, then a stable sort by row).
 
-New nodes are numbered with a node-id map sized ``num_nodes`` (kept per thread
-and reset after each batch) and ``torch.unique`` over the new ids only.
+New nodes are numbered (in id order) with a node-id map sized ``num_nodes``, kept
+per thread and reset after each batch; their distinct ids come from a bool mark
+buffer read back with ``nonzero`` when they are many, else from ``torch.unique``.
 The graph may live in memory-mapped arrays (see :mod:`graphlabels.data.ondisk`):
 only the rows and edges a batch touches are read.
 """
@@ -173,6 +174,25 @@ class NeighborSampler:
             self._local.map = m
         return m
 
+    def _unique(self, ids: Tensor) -> Tensor:
+        """Sorted distinct values of ``ids``.
+
+        Many ids (more than ``num_nodes / 64``): mark them in a per-thread bool
+        buffer sized ``num_nodes`` and read the marks back with ``nonzero``
+        (O(num_nodes), no sort, about twice as fast as ``torch.unique`` at
+        products scale); few ids: ``torch.unique``.
+        """
+        if ids.numel() * 64 <= self.num_nodes:
+            return torch.unique(ids)
+        mark = getattr(self._local, "mark", None)
+        if mark is None:
+            mark = torch.zeros(self.num_nodes, dtype=torch.bool)
+            self._local.mark = mark
+        mark[ids] = True
+        out = mark.nonzero().view(-1)
+        mark[out] = False
+        return out
+
     def _check_seeds(self, seeds: Tensor) -> Tensor:
         seeds = torch.as_tensor(seeds)
         if seeds.dtype == torch.bool:
@@ -314,14 +334,14 @@ class NeighborSampler:
                 pos, count = self._positions(lo, hi - lo, k, generator)
                 nbr = self.col.index_select(0, pos).long()
                 local = id_map.index_select(0, nbr)
-                new = nbr[local < 0]
+                miss = local < 0
+                new = nbr[miss]
                 if new.numel():
-                    new = torch.unique(new)
-                    id_map[new] = torch.arange(
-                        nodes.numel(), nodes.numel() + new.numel()
-                    )
-                    nodes = torch.cat([nodes, new])
-                    local = id_map.index_select(0, nbr)
+                    uniq = self._unique(new)
+                    base = nodes.numel()
+                    id_map[uniq] = torch.arange(base, base + uniq.numel())
+                    nodes = torch.cat([nodes, uniq])
+                    local[miss] = id_map.index_select(0, new)
                 rowptr = torch.zeros(count.numel() + 1, dtype=torch.long)
                 torch.cumsum(count, 0, out=rowptr[1:])
                 value = None if self.value is None else self.value.index_select(0, pos)

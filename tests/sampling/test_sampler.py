@@ -191,3 +191,16 @@ def test_bad_inputs_are_rejected():
         sampler.sample(torch.tensor([1, 1]))
     with pytest.raises(TypeError, match="1-D tensor of node ids"):
         sampler.sample(torch.tensor([0.5]))
+
+
+def test_both_unique_paths_agree():
+    n = 10_000
+    ei = torch.randint(0, n, (2, 50_000), generator=torch.Generator().manual_seed(0))
+    sampler = NeighborSampler(Graph(ei, n), [3])
+    few = torch.tensor([7, 3, 7, 9000, 3])  # 5 * 64 <= n: torch.unique
+    many = torch.randint(0, n, (400,))  # 400 * 64 > n: the mark buffer
+    assert sampler._unique(few).tolist() == [3, 7, 9000]
+    assert torch.equal(sampler._unique(many), torch.unique(many))
+    assert not bool(sampler._local.mark.any())  # the buffer is left clean
+    batch = sampler.sample(torch.tensor([1, 2]))  # few new nodes: torch.unique
+    assert torch.equal(batch.blocks[0].dst_n_id, torch.tensor([1, 2]))
