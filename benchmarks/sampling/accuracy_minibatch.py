@@ -78,11 +78,18 @@ def main() -> None:
                 }
             )
             print(name, rows[name][-1], flush=True)
+        _write(args, rows, model_kw, fit_kw, fanouts, load0)
+
+
+def _write(args, rows, model_kw, fit_kw, fanouts, load0) -> None:
     summary = {}
     for name, rs in rows.items():
+        if not rs:
+            continue
         m, s = mean_std([x["test_acc"] for x in rs])
         vm, vs = mean_std([x["val_acc"] for x in rs])
         summary[name] = {
+            "runs": len(rs),
             "test_acc_mean": round(m, 2),
             "test_acc_std": round(s, 2),
             "val_acc_mean": round(vm, 2),
@@ -95,7 +102,7 @@ def main() -> None:
         "fit_kwargs": fit_kw,
         "batch_size": args.batch_size,
         "fanouts": list(fanouts),
-        "runs": args.runs,
+        "runs_requested": args.runs,
         "summary": summary,
         "per_run": rows,
         "threads": torch.get_num_threads(),
@@ -103,11 +110,10 @@ def main() -> None:
         "loadavg_end": os.getloadavg(),
         "load": "machine shared with other processes; see loadavg",
     }
-    path = (
-        Path(args.out) if args.out else OUT / f"sampling_accuracy_{args.dataset}.json"
-    )
+    name = f"sampling_accuracy_{args.dataset}.json"
+    path = Path(args.out) if args.out else OUT / name
     path.write_text(json.dumps(out, indent=1) + "\n")
-    print(json.dumps(summary, indent=1))
+    print(json.dumps(summary), flush=True)
 
 
 if __name__ == "__main__":
