@@ -80,7 +80,9 @@ class SAGEConv(nn.Module):
         else:
             out = self.lin_l(spmm(A, x, self.aggr))
         if self.lin_r is not None:
-            out = out + self.lin_r(x[: A.num_rows])  # a block's dst come first
+            # a block's destinations are its first sources
+            root = x if A.num_rows == x.size(0) else x[: A.num_rows]
+            out = out + self.lin_r(root)
         if self.normalize:
             out = F.normalize(out, p=2.0, dim=-1)
         return out
