@@ -17,11 +17,18 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import torch
 from torch import Tensor, nn
 
 from graphlabels.graph import Graph
 
-__all__ = ["GraphModule", "as_graph_module", "input_kind"]
+__all__ = [
+    "GraphModule",
+    "as_graph_module",
+    "input_kind",
+    "minibatch_to_dgl_blocks",
+    "minibatch_to_pyg",
+]
 
 _DGL_NAMES = {"g", "graph", "block", "blocks"}
 
@@ -126,3 +133,53 @@ def as_graph_module(model: Any, kind: str | None = None) -> GraphModule:
             f"expected a model or a callable returning logits, got {type(model)}"
         )
     return GraphModule(model, kind)
+
+
+def minibatch_to_pyg(batch: Any):
+    """A sampled :class:`~graphlabels.sampling.MiniBatch` as a PyG ``Data``.
+
+    The fields follow PyG's ``NeighborLoader``: ``x``, ``edge_index`` (local ids,
+    row 0 = source), ``y`` (of the seeds, padded with ``-1`` to all nodes, as the
+    first ``batch_size`` rows matter), ``n_id`` and ``batch_size``, so a PyG model
+    trains on ``out[:batch.batch_size]`` unchanged, without pyg-lib.
+    """
+    from torch_geometric.data import Data
+
+    data = Data(
+        x=batch.x,
+        edge_index=batch.edge_index,
+        n_id=batch.n_id,
+        num_nodes=batch.num_nodes,
+    )
+    data.batch_size = batch.batch_size
+    if batch.y is not None:
+        y = batch.y.new_full((batch.num_nodes,), -1)
+        y[: batch.batch_size] = batch.y
+        data.y = y
+    return data
+
+
+def minibatch_to_dgl_blocks(batch: Any) -> list:
+    """The blocks of a :class:`~graphlabels.sampling.MiniBatch` as DGL blocks.
+
+    Input layer first, as ``dgl.dataloading`` returns them; global ids go to
+    ``srcdata[dgl.NID]`` / ``dstdata[dgl.NID]``, edge weights to ``edata["w"]``, and
+    ``blocks[0].srcdata["feat"]`` holds ``batch.x`` when present.
+    """
+    import dgl
+
+    out = []
+    for block in batch.blocks:
+        b = dgl.create_block(
+            ("csc", (block.rowptr, block.col, torch.arange(block.nnz))),
+            num_src_nodes=block.num_src,
+            num_dst_nodes=block.num_dst,
+        )
+        b.srcdata[dgl.NID] = block.n_id
+        b.dstdata[dgl.NID] = block.dst_n_id
+        if block.value is not None:
+            b.edata["w"] = block.value
+        out.append(b)
+    if out and batch.x is not None:
+        out[0].srcdata["feat"] = batch.x
+    return out

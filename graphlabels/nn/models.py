@@ -42,6 +42,18 @@ def input_dropout(x: Tensor, p: float, training: bool) -> Tensor:
     )
 
 
+def _per_layer(adj: Any, num_layers: int) -> list[Any]:
+    """``adj`` repeated per layer, or a list of blocks checked to match the layers."""
+    if not isinstance(adj, (list, tuple)):
+        return [adj] * num_layers
+    if len(adj) != num_layers:
+        raise ValueError(
+            f"got {len(adj)} blocks for a model with {num_layers} layers: sample "
+            "one hop per layer (len(num_neighbors) == num_layers)"
+        )
+    return list(adj)
+
+
 class _Stack(nn.Module):
     """Layers with ReLU and dropout between them (and dropout on the input)."""
 
@@ -64,11 +76,18 @@ class _Stack(nn.Module):
         return layer(x, adj)
 
     def forward(self, x: Tensor, adj: Any = None) -> Tensor:
-        """Logits ``[N, C]`` for features ``x`` and adjacency ``adj``."""
+        """Logits ``[N, C]`` for features ``x`` and adjacency ``adj``.
+
+        ``adj`` may also be a list of sampled blocks, one per layer, input layer
+        first (:class:`graphlabels.sampling.MiniBatch.blocks`): ``x`` then holds
+        the features of ``blocks[0]``'s sources and the logits are those of
+        ``blocks[-1]``'s destinations.
+        """
         x = input_dropout(x, self.input_dropout, self.training)
+        adjs = _per_layer(adj, len(self.layers))
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
-            x = self._layer(layer, x, adj)
+            x = self._layer(layer, x, adjs[i])
             if i < last:
                 x = self._activate_dropout(x)
         return x
@@ -216,7 +235,13 @@ class MLP(_Stack):
             norm.reset_parameters()
 
     def forward(self, x: Tensor, adj: Any = None) -> Tensor:
-        """Logits ``[N, C]``; ``adj`` is accepted and ignored."""
+        """Logits ``[N, C]``; ``adj`` is ignored except for a list of blocks.
+
+        With sampled blocks, the logits of the last block's destinations (the
+        first rows of ``x``) are returned.
+        """
+        if isinstance(adj, (list, tuple)) and adj:
+            x = x[: adj[-1].num_rows]
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = layer(x)

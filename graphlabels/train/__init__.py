@@ -1,6 +1,7 @@
-"""Full-batch training, repeated runs over seeds, and metrics."""
+"""Training: the trainer protocol, full-batch and mini-batch trainers, runs over seeds."""
 
 from graphlabels.train.logger import Logger
+from graphlabels.train.minibatch import MiniBatchTrainer
 from graphlabels.train.protocol import (
     FullBatchTrainer,
     Trainer,
@@ -14,6 +15,7 @@ __all__ = [
     "FitResult",
     "FullBatchTrainer",
     "Logger",
+    "MiniBatchTrainer",
     "RunsResult",
     "Trainer",
     "accepts_option",

@@ -71,3 +71,46 @@ def test_reset_parameters_reaches_children():
     torch.manual_seed(123)
     net.reset_parameters()
     assert not torch.equal(before, net.inner.conv1.lin.weight)
+
+
+# -- sampled mini-batches as PyG / DGL objects --------------------------------------
+def _sampled_batch():
+    from graphlabels.graph import Graph
+    from graphlabels.sampling import NeighborLoader
+
+    g = torch.Generator().manual_seed(0)
+    ei = torch.randint(0, 20, (2, 80), generator=g)
+    w = torch.rand(80, generator=g)
+    graph = Graph(
+        ei, 20, x=torch.randn(20, 3, generator=g), y=torch.arange(20) % 2, edge_weight=w
+    )
+    loader = NeighborLoader(graph, [3, 2], batch_size=5, seed=0, prefetch=0)
+    return graph, next(iter(loader))
+
+
+def test_minibatch_to_pyg_has_neighbor_loader_fields():
+    from graphlabels.nn.adapters import minibatch_to_pyg
+
+    graph, batch = _sampled_batch()
+    data = minibatch_to_pyg(batch)
+    assert data.batch_size == 5 and data.num_nodes == batch.num_nodes
+    assert torch.equal(data.edge_index, batch.edge_index)
+    assert torch.equal(data.y[:5], graph.y[batch.seeds])
+    assert bool((data.y[5:] == -1).all())
+    assert torch.equal(data.x, graph.x[data.n_id])
+
+
+def test_minibatch_to_dgl_blocks_matches_the_blocks():
+    dgl = pytest.importorskip("dgl")
+    from graphlabels.nn.adapters import minibatch_to_dgl_blocks
+
+    graph, batch = _sampled_batch()
+    blocks = minibatch_to_dgl_blocks(batch)
+    for ours, theirs in zip(batch.blocks, blocks, strict=True):
+        assert theirs.num_src_nodes() == ours.num_src
+        assert theirs.num_dst_nodes() == ours.num_dst
+        src, dst = theirs.edges(order="eid")
+        assert torch.equal(src, ours.col) and torch.equal(dst, ours.row())
+        assert torch.equal(theirs.srcdata[dgl.NID], ours.n_id)
+        assert torch.equal(theirs.edata["w"], ours.value)
+    assert torch.equal(blocks[0].srcdata["feat"], batch.x)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphlabels.nn.conv._utils import glorot, to_csr
+from graphlabels.nn.conv._utils import block_self_loops, glorot, to_csr
 from graphlabels.nn.linear import Linear
 from graphlabels.ops import CSR, add_self_loops, gat_aggregate
 
@@ -88,17 +88,21 @@ class GATConv(nn.Module):
         return torch.cat(blocks, dim=1)
 
     def forward(self, x: Tensor, adj: CSR | Tensor) -> Tensor:
-        """Apply the layer to ``x`` (``[N, in_channels]``) over ``adj``."""
-        A = to_csr(adj, x, None, "GATConv")
+        """Apply the layer to ``x`` (``[N, in_channels]``) over ``adj``.
+
+        ``adj`` may be a sampled block (``R x N``); the output then has ``R`` rows.
+        """
+        A = to_csr(adj, x, None, "GATConv", bipartite=True)
         A = A.with_value(None)
         if self.add_self_loops:
-            A = add_self_loops(A)
+            square = A.num_rows == A.num_cols
+            A = add_self_loops(A) if square else block_self_loops(A)
         H, C = self.heads, self.out_channels
         h = self.lin(x)
         # both attention logits in one [N, H*C] x [H*C, 2H] product: h is read
         # once, and its gradient gets one term instead of two broadcast products
         a = h @ self.att_matrix()
-        a_src, a_dst = a[:, :H].contiguous(), a[:, H:].contiguous()
+        a_src, a_dst = a[:, :H].contiguous(), a[: A.num_rows, H:].contiguous()
         h = h.view(-1, H, C)
         out = gat_aggregate(
             A, h, a_src, a_dst, self.negative_slope, self.dropout, self.training

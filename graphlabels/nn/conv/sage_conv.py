@@ -65,8 +65,11 @@ class SAGEConv(nn.Module):
             self.lin_r.reset_parameters()
 
     def forward(self, x: Tensor, adj: CSR | Tensor) -> Tensor:
-        """Apply the layer to ``x`` (``[N, in_channels]``) over ``adj``."""
-        A = to_csr(adj, x, None, "SAGEConv")
+        """Apply the layer to ``x`` (``[N, in_channels]``) over ``adj``.
+
+        ``adj`` may be a sampled block (``R x N``); the output then has ``R`` rows.
+        """
+        A = to_csr(adj, x, None, "SAGEConv", bipartite=True)
         if A.value is not None:
             A = A.with_value(None)
         if self.aggr != "max" and self.in_channels > self.out_channels:
@@ -77,7 +80,9 @@ class SAGEConv(nn.Module):
         else:
             out = self.lin_l(spmm(A, x, self.aggr))
         if self.lin_r is not None:
-            out = out + self.lin_r(x)
+            # a block's destinations are its first sources
+            root = x if A.num_rows == x.size(0) else x[: A.num_rows]
+            out = out + self.lin_r(root)
         if self.normalize:
             out = F.normalize(out, p=2.0, dim=-1)
         return out
