@@ -1,4 +1,4 @@
-"""Training: the trainer protocol, full-batch and mini-batch trainers, runs over seeds."""
+"""Training: the trainer protocol, full-batch and mini-batch trainers, seeds."""
 
 from graphlabels.train.logger import Logger
 from graphlabels.train.minibatch import MiniBatchTrainer
