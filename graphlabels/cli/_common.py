@@ -18,10 +18,12 @@ from typing import Any
 __all__ = [
     "DATASET_HELP",
     "add_dataset",
+    "add_minibatch",
     "add_split_options",
     "default_of",
     "fraction",
     "load_graph",
+    "minibatch",
     "nonnegative_float",
     "output_path",
     "positive_float",
@@ -166,6 +168,45 @@ def _nonnegative_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
     return value
+
+
+def _fanouts(text: str) -> tuple[int, ...]:
+    try:
+        vals = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        vals = ()
+    if not vals or any(v == 0 or v < -1 for v in vals):
+        raise argparse.ArgumentTypeError(
+            "expected comma-separated neighbours per hop, seeds' hop first, like "
+            f"15,10,5 (-1 takes every neighbour), got {text!r}"
+        )
+    return vals
+
+
+def add_minibatch(p: argparse.ArgumentParser) -> None:
+    """``--batch-size`` and ``--fanout``: neighbour-sampled mini-batch training."""
+    p.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=None,
+        help="train on neighbour-sampled mini-batches of this many training nodes "
+        "and evaluate layer by layer (default: full batch)",
+    )
+    p.add_argument(
+        "--fanout",
+        type=_fanouts,
+        default=None,
+        metavar="K1,K2,...",
+        help="neighbours sampled per hop, seeds' hop first, one per layer, as PyG's "
+        "num_neighbors (default with --batch-size: 10,10)",
+    )
+
+
+def minibatch(args: argparse.Namespace) -> dict[str, Any]:
+    """``batch_size`` and ``fanouts`` from ``args``; a fanout needs a batch size."""
+    if args.fanout is not None and args.batch_size is None:
+        raise ValueError("--fanout is for mini-batch training: pass --batch-size too")
+    return {"batch_size": args.batch_size, "fanouts": args.fanout}
 
 
 def add_dataset(p: argparse.ArgumentParser, help: str = DATASET_HELP) -> None:

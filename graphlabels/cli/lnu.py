@@ -25,7 +25,13 @@ from typing import Any
 
 import torch
 
-from graphlabels.cli._common import default_of, load_graph, output_path, write_json
+from graphlabels.cli._common import (
+    default_of,
+    load_graph,
+    minibatch,
+    output_path,
+    write_json,
+)
 from graphlabels.nonuniformity.wrapper import (
     VARIANTS,
     LabelNonUniformity,
@@ -136,9 +142,15 @@ def run(args: argparse.Namespace) -> int:
     from graphlabels.cli.train import overrides
     from graphlabels.nonuniformity import plot_score_accuracy, summarize_diagnostics
     from graphlabels.nonuniformity.wrapper import LabelNonUniformity
-    from graphlabels.train.presets import hyperparameters, model_factory
+    from graphlabels.train.presets import (
+        hyperparameters,
+        make_trainer,
+        minibatch_model_kwargs,
+        model_factory,
+    )
 
     start = time.perf_counter()
+    sampled = minibatch(args)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     graph = load_graph(args)
@@ -152,6 +164,11 @@ def run(args: argparse.Namespace) -> int:
     model_kw, fit_kw = hyperparameters(
         args.model, args.dataset, recipe="lnu", **overrides(args)
     )
+    if sampled["batch_size"] is None:
+        train_kw: dict[str, Any] = fit_kw
+    else:
+        model_kw = minibatch_model_kwargs(args.model, model_kw, sampled["fanouts"])
+        train_kw = {"trainer": make_trainer(fit_kw, **sampled)}
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
     lnu = LabelNonUniformity(
         model_factory(args.model, graph, **model_kw),
@@ -164,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
         exclude_val=args.candidates == "exclude-val",
         forest=args.forest,
         progress=not args.quiet,
-        **fit_kw,
+        **train_kw,
     )
     lnu.fit(graph)
     res = lnu.result_
@@ -207,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
         "runs": args.runs,
         "hyperparameters": {**model_kw, **fit_kw},
         "split": graph.split_info,
+        "batch_size": args.batch_size,
+        "fanouts": None if args.fanout is None else list(args.fanout),
         "grid_values": {
             "eta1": list(args.eta1),
             "eta2": list(args.eta2),

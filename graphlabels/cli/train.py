@@ -15,9 +15,11 @@ import torch
 
 from graphlabels.cli._common import (
     add_dataset,
+    add_minibatch,
     default_of,
     fraction,
     load_graph,
+    minibatch,
     nonnegative_float,
     output_path,
     positive_float,
@@ -55,6 +57,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
         "--hidden", type=positive_int, default=None, help=f"hidden channels ({_PRESET})"
     )
     p.add_argument("--dropout", type=fraction, default=None, help=_PRESET)
+    add_minibatch(p)
     p.add_argument(
         "--device",
         default="cpu",
@@ -112,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     start = time.perf_counter()
+    sampled = minibatch(args)
     graph = load_graph(args).to(args.device)
     model_kw, fit_kw = hyperparameters(args.model, args.dataset, **overrides(args))
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
@@ -121,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         args.runs,
         dataset=args.dataset,
         progress=not args.quiet,
+        **sampled,
         **overrides(args),
     )
     runs = res.runs
@@ -136,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
         "dataset": args.dataset,
         **res.as_dict(),
         "split": graph.split_info,
+        "batch_size": args.batch_size,
+        "fanouts": None if args.fanout is None else list(args.fanout),
         "seconds": round(seconds, 3),
         "device": str(args.device),
         "threads": torch.get_num_threads(),

@@ -22,22 +22,26 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from torch import nn
 
 from graphlabels.graph import Graph
+from graphlabels.train.protocol import Trainer
 from graphlabels.train.runs import RunsResult, run_seeds
 
 __all__ = [
     "DATASET_PRESETS",
     "FIT_KEYS",
     "LNU_PRESETS",
+    "MINIBATCH_MODELS",
     "PRESETS",
     "RECIPES",
     "PresetResult",
     "hyperparameters",
+    "make_trainer",
+    "minibatch_model_kwargs",
     "model_factory",
     "preset",
     "train_preset",
@@ -218,6 +222,66 @@ class PresetResult:
         }
 
 
+#: Models whose layers run on sampled blocks and layer-wise inference.
+MINIBATCH_MODELS = ("gcn", "sage", "gat", "mlp")
+
+
+def make_trainer(
+    fit_kw: dict[str, Any],
+    *,
+    batch_size: int | None = None,
+    fanouts: Sequence[int] | None = None,
+    progress: bool = False,
+) -> Trainer:
+    """The trainer for a preset's fit settings: full batch, or neighbour-sampled.
+
+    Args:
+        fit_kw: ``epochs``, ``lr``, ``weight_decay``, ``patience`` (a preset's
+            fit settings, see :func:`hyperparameters`).
+        batch_size: seed nodes per mini-batch; ``None`` trains full-batch
+            (default: :obj:`None`).
+        fanouts: sampled in-neighbours per hop, seeds' hop first, as PyG's
+            ``num_neighbors`` (default: ``10`` per hop of a 2-layer model).
+        progress: progress bar over epochs (default: :obj:`False`).
+
+    Returns:
+        A :class:`~graphlabels.train.FullBatchTrainer` or a
+        :class:`~graphlabels.train.MiniBatchTrainer` with the same optimiser
+        settings.
+    """
+    from graphlabels.train import FullBatchTrainer, MiniBatchTrainer
+
+    if batch_size is None:
+        if fanouts is not None:
+            raise ValueError(
+                "fanouts are for mini-batch training: pass batch_size too "
+                "(--batch-size on the command line)"
+            )
+        return FullBatchTrainer(**fit_kw, progress=progress)
+    return MiniBatchTrainer(
+        batch_size=batch_size,
+        fanouts=tuple(fanouts) if fanouts is not None else (10, 10),
+        progress=progress,
+        **fit_kw,
+    )
+
+
+def minibatch_model_kwargs(
+    model: str, model_kw: dict[str, Any], fanouts: Sequence[int] | None
+) -> dict[str, Any]:
+    """``model_kw`` with one layer per sampled hop (``num_layers = len(fanouts)``).
+
+    Raises:
+        ValueError: ``model`` has no mini-batch support.
+    """
+    if model.lower() not in MINIBATCH_MODELS:
+        raise ValueError(
+            f"mini-batch training supports {', '.join(MINIBATCH_MODELS)}, not "
+            f"{model!r}: drop --batch-size or pick one of those models"
+        )
+    return {**model_kw, "num_layers": len(fanouts) if fanouts is not None else 2}
+
+
 def train_preset(
     model: str,
     graph: Graph,
@@ -226,6 +290,8 @@ def train_preset(
     dataset: str | None = None,
     recipe: str = "project",
     progress: bool = False,
+    batch_size: int | None = None,
+    fanouts: Sequence[int] | None = None,
     **overrides: Any,
 ) -> PresetResult:
     """Train ``model`` with its preset over seeds ``0..runs-1``.
@@ -241,6 +307,9 @@ def train_preset(
             ``graph.name``).
         recipe: one of :data:`RECIPES` (default: ``"project"``).
         progress: show a progress bar over runs (default: :obj:`False`).
+        batch_size: train on neighbour-sampled mini-batches of this many seed
+            nodes (default: :obj:`None`, full batch; see :func:`make_trainer`).
+        fanouts: sampled neighbours per hop, one per layer (default: ``10, 10``).
         **overrides: see :func:`hyperparameters`.
     """
     from graphlabels.nn import count_parameters
@@ -251,9 +320,12 @@ def train_preset(
     model_kw, fit_kw = hyperparameters(
         model, graph.name if dataset is None else dataset, recipe=recipe, **overrides
     )
+    if batch_size is not None:
+        model_kw = minibatch_model_kwargs(model, model_kw, fanouts)
     make = model_factory(model, graph, **model_kw)
     n_params = count_parameters(make(0))
-    res = run_seeds(make, graph, runs, progress=progress, **fit_kw)
+    trainer = make_trainer(fit_kw, batch_size=batch_size, fanouts=fanouts)
+    res = run_seeds(make, graph, runs, progress=progress, trainer=trainer)
     return PresetResult(
         model=model,
         model_kwargs=model_kw,

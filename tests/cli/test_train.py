@@ -79,3 +79,29 @@ def test_defaults_follow_the_library():
     # None means "the preset's value" (graphlabels.train.presets.hyperparameters)
     for name in ("epochs", "patience", "lr", "weight_decay", "hidden", "dropout"):
         assert getattr(args, name) is None, name
+
+
+def test_train_mini_batch_flags(tmp_path, capsys):
+    import json
+
+    out = tmp_path / "mb.json"
+    argv = ["train", "cora", "--model", "sage", "--runs", "1", "--epochs", "3"]
+    argv += ["--batch-size", "512", "--fanout", "5,5", "--quiet", "--json", str(out)]
+    assert main(argv) == 0
+    rec = json.loads(out.read_text())
+    assert rec["batch_size"] == 512 and rec["fanouts"] == [5, 5]
+    assert rec["runs"] == 1 and 0.0 < rec["test_acc"][0] <= 100.0
+
+
+def test_fanout_needs_batch_size_before_any_work(capsys):
+    assert main(["train", "cora", "--fanout", "10,10"]) == 2
+    assert "--fanout is for mini-batch training: pass --batch-size" in (
+        capsys.readouterr().err
+    )
+    assert main(["train", "cora", "--batch-size", "64", "--fanout", "10,0"]) == 2
+    assert "neighbours per hop" in capsys.readouterr().err
+
+
+def test_mini_batch_rejects_models_without_block_support(capsys):
+    assert main(["train", "cora", "--model", "appnp", "--batch-size", "64"]) == 2
+    assert "mini-batch training supports gcn, sage, gat, mlp" in capsys.readouterr().err
