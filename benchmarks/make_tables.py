@@ -463,6 +463,61 @@ def labelfree_selection_speed(results: Path) -> str:
     return _script("labelfree/make_table.py").speed_table(speed)
 
 
+# --- data verification and sampling -----------------------------------------------
+
+
+def data_verify(results: Path) -> str:
+    """Cost of the sha256 check on load: first load, later loads, unverified."""
+    data = _load(results, "data_verify.json")
+    lines = [
+        "| dataset | files | MB | hash, first load (s) | stamp check, later (s) "
+        "| whole load: first / later / unverified (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in data["results"].items():
+        lines.append(
+            f"| {name} | {r['files']} | {r['bytes'] / 1e6:.1f} | "
+            f"{r['verify_first_s']:.4f} | {r['verify_later_s']:.4f} | "
+            f"{r['load_first_s']:.2f} / {r['load_later_s']:.2f} / "
+            f"{r['load_unverified_s']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def sampling_cpu(results: Path) -> str:
+    """Sampler, training batch and layer-wise inference against DGL on products size."""
+    data = _load(results, "sampling_cpu.json")
+    jobs = data["jobs"]
+    lines = [
+        "| job | graphlabels | DGL 1.1.3 | time or memory, graphlabels / DGL |",
+        "|---|---|---|---|",
+    ]
+    for t, r in jobs["sample"]["threads"].items():
+        ours, theirs = r["graphlabels_ms_median"], r["dgl_ms_median"]
+        lines.append(
+            f"| sample [15, 10, 5], batch 1024, {t} thread(s), median ms | {ours:.0f} "
+            f"| {theirs:.0f} | {ours / theirs:.2f} |"
+        )
+    ours, theirs = jobs["train-ours"], jobs["train-dgl"]
+    a, b = ours["batch_s_mean_after_first"], theirs["batch_s_mean_after_first"]
+    lines.append(
+        f"| 3-layer SAGE training, s per batch ({ours['batches_timed']} timed) "
+        f"| {a:.1f} | {b:.1f} | {a / b:.2f} |"
+    )
+    a, b = ours["peak_rss_mb"], theirs["peak_rss_mb"]
+    lines.append(f"| training peak RSS, MB | {a} | {b} | {a / b:.2f} |")
+    inf = jobs["infer-ours"]
+    lines.append(
+        f"| layer-wise inference, {inf['nodes']:,} nodes: s / peak RSS MB "
+        f"| {inf['seconds']:.0f} / {inf['peak_rss_mb']} | - | - |"
+    )
+    pyg = jobs["pyg"]
+    lines.append(
+        f"| PyG `NeighborLoader` | {'runs' if pyg['works'] else pyg['error']} | | |"
+    )
+    return "\n".join(lines)
+
+
 # --- label dependencies ---------------------------------------------------------
 
 
@@ -479,6 +534,8 @@ def dependencies_study(results: Path) -> str:
 
 
 TABLES: dict[str, Callable[[Path], str]] = {
+    "data-verify": data_verify,
+    "sampling-cpu": sampling_cpu,
     "dependencies-anchors": dependencies_anchors,
     "dependencies-study": dependencies_study,
     "kernels-cpu-goals": kernels_cpu_goals,
