@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "DATASET_HELP",
     "add_dataset",
+    "add_defaulted",
     "add_minibatch",
     "add_split_options",
     "default_of",
@@ -264,3 +265,22 @@ def default_of(fn: Callable[..., Any], name: str) -> Any:
     if default is inspect.Parameter.empty:
         raise TypeError(f"{fn.__qualname__}'s {name} has no default")
     return default
+
+
+def add_defaulted(
+    p: argparse.ArgumentParser,
+    fn: Callable[..., Any],
+    options: dict[str, tuple[Callable[[str], Any], str]],
+) -> None:
+    """Options whose defaults are parameters of ``fn`` (see :func:`default_of`).
+
+    Args:
+        p: The parser.
+        fn: The function whose parameter defaults the options take.
+        options: ``{flag: (type, help)}``; the parameter of ``--some-flag`` is
+            ``some_flag``, or the name after a ``:`` (``"--hidden:hidden_channels"``).
+    """
+    for flag, (type_, help) in options.items():
+        flag, _, name = flag.partition(":")
+        name = name or flag[2:].replace("-", "_")
+        p.add_argument(flag, type=type_, default=default_of(fn, name), help=help)

@@ -14,6 +14,7 @@ import torch
 
 from graphlabels.cli._common import (
     add_dataset,
+    add_defaulted,
     default_of,
     load_graph,
     output_path,
@@ -65,30 +66,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.splitlines()[2],
     )
     add_dataset(p)
-    p.add_argument(
-        "--densities",
-        type=_densities,
-        default=default_of(study, "densities"),
-        help="training densities, fractions of the labelled nodes (default: "
-        f"{','.join(map(str, DEFAULT_DENSITIES))})",
-    )
-    p.add_argument(
-        "--methods",
-        type=_methods,
-        default=default_of(study, "methods"),
-        help=f"subset of {','.join(METHODS)} (default: all)",
-    )
-    p.add_argument(
-        "--repetitions",
-        type=_repetitions,
-        default=default_of(study, "repetitions"),
-        help="outer repetitions, each with its own test split (default: %(default)s)",
-    )
-    p.add_argument(
-        "--epochs",
-        type=positive_int,
-        default=default_of(study, "epochs"),
-        help="maximum epochs per training (default: %(default)s)",
+    add_defaulted(
+        p,
+        study,
+        {
+            "--densities": (
+                _densities,
+                "training densities, fractions of the labelled nodes (default: "
+                f"{','.join(map(str, DEFAULT_DENSITIES))})",
+            ),
+            "--methods": (_methods, f"subset of {','.join(METHODS)} (default: all)"),
+            "--repetitions": (
+                _repetitions,
+                "outer repetitions, each with its own test split (default: "
+                "%(default)s)",
+            ),
+            "--epochs": (
+                positive_int,
+                "maximum epochs per training (default: %(default)s)",
+            ),
+        },
     )
     p.add_argument(
         "--level",
