@@ -20,6 +20,7 @@ __all__ = [
     "add_dataset",
     "add_defaulted",
     "add_minibatch",
+    "add_output_options",
     "add_split_options",
     "default_of",
     "fraction",
@@ -182,6 +183,29 @@ def _fanouts(text: str) -> tuple[int, ...]:
             f"15,10,5 (-1 takes every neighbour), got {text!r}"
         )
     return vals
+
+
+def add_output_options(
+    p: argparse.ArgumentParser,
+    progress_of: str | None,
+    json_help: str = "write results here",
+) -> None:
+    """``--json`` (a file checked by :func:`output_path`) and ``--quiet``.
+
+    Args:
+        p: The parser.
+        progress_of: Who has the ``progress=`` switch that defaults to off, as
+            ``--quiet``'s help names it (``"evaluate's"``); :obj:`None` for a plain
+            "no progress bars".
+        json_help: ``--json``'s help. (default: ``"write results here"``)
+    """
+    p.add_argument("--json", type=output_path, default=None, help=json_help)
+    quiet = "no progress bars"
+    if progress_of is not None:
+        quiet += (
+            f" (the command line shows them; {progress_of} progress= defaults to off)"
+        )
+    p.add_argument("--quiet", action="store_true", help=quiet)
 
 
 def add_minibatch(p: argparse.ArgumentParser) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from graphlabels.cli._common import (
     add_defaulted,
+    add_output_options,
     add_split_options,
     default_of,
     fraction,
@@ -181,13 +182,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--root", default=None, help="data root (default: $GRAPHLABELS_DATA)"
     )
     add_split_options(p)
-    p.add_argument("--json", type=output_path, default=None, help="write results here")
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars (the command line shows them; the pipeline's "
-        "progress= defaults to off)",
-    )
+    add_output_options(p, "the pipeline's")
     p.set_defaults(run=run)
 
 

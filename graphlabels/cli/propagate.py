@@ -8,10 +8,10 @@ import time
 from graphlabels.cli._common import (
     add_dataset,
     add_defaulted,
+    add_output_options,
     default_of,
     load_graph,
     nonnegative_float,
-    output_path,
     positive_float,
     positive_int,
     write_json,
@@ -61,13 +61,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             ),
         },
     )
-    p.add_argument("--json", type=output_path, default=None, help="write results here")
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars (the command line shows them; evaluate's progress= "
-        "defaults to off)",
-    )
+    add_output_options(p, "evaluate's")
     p.set_defaults(run=run)
 
 

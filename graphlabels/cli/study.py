@@ -15,6 +15,7 @@ import torch
 from graphlabels.cli._common import (
     add_dataset,
     add_defaulted,
+    add_output_options,
     default_of,
     load_graph,
     output_path,
@@ -97,8 +98,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--threads", type=positive_int, default=None, help="CPU threads")
     p.add_argument("--plot", type=output_path, default=None, help="PNG of accuracy")
-    p.add_argument("--json", type=output_path, default=None, help="write results")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_output_options(p, None, json_help="write results")
     p.set_defaults(run=run)
 
 
