@@ -6,6 +6,7 @@ import pytest
 
 from graphlabels.cli._common import (
     add_defaulted,
+    add_output_options,
     default_of,
     fraction,
     output_path,
@@ -89,3 +90,21 @@ def test_add_defaulted_takes_the_functions_defaults():
         p.parse_args(["--epochs", "0"])
     with pytest.raises(KeyError):
         add_defaulted(p, f, {"--dropout": (fraction, "dropout")})
+
+
+def test_add_output_options(tmp_path):
+    p = argparse.ArgumentParser()
+    add_output_options(p, "evaluate's")
+    args = p.parse_args(["--json", str(tmp_path / "r.json"), "--quiet"])
+    assert args.json == tmp_path / "r.json" and args.quiet
+    helps = {a.dest: a.help for a in p._actions}
+    assert helps["json"] == "write results here"
+    assert helps["quiet"] == (
+        "no progress bars (the command line shows them; evaluate's progress= "
+        "defaults to off)"
+    )
+    plain = argparse.ArgumentParser()
+    add_output_options(plain, None, json_help="write results")
+    helps = {a.dest: a.help for a in plain._actions}
+    assert (helps["json"], helps["quiet"]) == ("write results", "no progress bars")
+    assert plain.parse_args([]).json is None
