@@ -54,7 +54,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from _common import graph
+from _common import graph, train_epoch
 
 from graphlabels.ops import CSR, add_self_loops, spmm, use_backend
 
@@ -282,18 +282,6 @@ class TwoLayer(torch.nn.Module):
         return call(self.c2, h)
 
 
-def _epoch(model, x, adj, y):
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-
-    def run():
-        model.train()
-        opt.zero_grad()
-        F.cross_entropy(model(x, adj), y).backward()
-        opt.step()
-
-    return run
-
-
 def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
     from graphlabels.nn.conv import GCNConv, SAGEConv
 
@@ -313,17 +301,17 @@ def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
         ("sage_epoch", TwoLayer(SAGEConv(128, 256), SAGEConv(256, 40), False)),
     ):
         adj = As if op == "gcn_epoch" else A
-        fns = {"graphlabels": _epoch(ours, x, adj, y)}
+        fns = {"graphlabels": train_epoch(ours, x, adj, y)}
         if dgl_ok:
             from dgl.nn import GraphConv
             from dgl.nn import SAGEConv as DSAGE
 
             if op == "gcn_epoch":
                 theirs = TwoLayer(GraphConv(128, 256), GraphConv(256, 40), True)
-                fns["DGL"] = _epoch(theirs, x, dgl_graph(As), y)
+                fns["DGL"] = train_epoch(theirs, x, dgl_graph(As), y)
             else:
                 theirs = TwoLayer(DSAGE(128, 256, "mean"), DSAGE(256, 40, "mean"), True)
-                fns["DGL"] = _epoch(theirs, x, dgl_graph(A), y)
+                fns["DGL"] = train_epoch(theirs, x, dgl_graph(A), y)
         res = compare(fns, max(2, reps // 2))
         emit(out, op, gname, A, 128, res, dims=[128, 256, 40])
 
