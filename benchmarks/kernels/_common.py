@@ -88,8 +88,11 @@ def train_epoch(model, x, adj, y) -> Callable[[], None]:
     return run
 
 
-def bench_parser(doc: str | None, reps: int) -> argparse.ArgumentParser:
-    """Options of the kernel and layer benchmarks; ``--reps`` defaults to ``reps``."""
+def bench_args(doc: str | None, reps: int) -> argparse.Namespace:
+    """Parse the options of the kernel and layer benchmarks and apply ``--threads``.
+
+    ``--reps`` defaults to ``reps``.
+    """
     p = argparse.ArgumentParser(description=doc)
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--json", default=None)
@@ -97,7 +100,10 @@ def bench_parser(doc: str | None, reps: int) -> argparse.ArgumentParser:
     p.add_argument("--reps", type=int, default=reps)
     p.add_argument("--graphs", nargs="*", default=None)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    return p
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return args
 
 
 def sync(device: torch.device) -> None:

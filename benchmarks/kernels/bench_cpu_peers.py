@@ -224,8 +224,8 @@ def bench_spmm(out, gname, A, feats, reps, dgl_ok) -> None:
 
 
 # -------------------------------------------------------------------- GAT
-def _step(layer, x, adj, G):
-    out = layer(x, adj)
+def _step(layer, x, adj, G, dgl: bool = False):
+    out = layer(adj, x) if dgl else layer(x, adj)
     out.reshape(G.shape).backward(G)
     for p in layer.parameters():
         p.grad = None
@@ -247,7 +247,7 @@ def bench_gat(out, gname, A, reps, dgl_ok) -> None:
 
         g = dgl_graph(As)
         theirs = DGLGAT(128, 16, num_heads=8)
-        fns["DGL"] = lambda: _dgl_step(theirs, g, x, G)
+        fns["DGL"] = lambda: _step(theirs, x, g, G, dgl=True)
     try:
         from torch_geometric.nn import GATConv as PyGGAT
 
@@ -257,14 +257,6 @@ def bench_gat(out, gname, A, reps, dgl_ok) -> None:
         print("PyG unavailable:", exc)
     res = compare(fns, reps)
     emit(out, "gat_layer_fwd_bwd", gname, A, 128, res, heads=8, channels=16)
-
-
-def _dgl_step(layer, g, x, G):
-    out = layer(g, x)
-    out.reshape(G.shape).backward(G)
-    for p in layer.parameters():
-        p.grad = None
-    x.grad = None
 
 
 # ---------------------------------------------------------------- epochs

@@ -21,7 +21,7 @@ import warnings
 
 import torch
 import torch.nn.functional as F
-from _common import bench_parser, compare, graph, record, save, train_epoch
+from _common import bench_args, compare, graph, record, save, train_epoch
 
 from graphlabels.nn.conv import GATConv, GCNConv, SAGEConv
 from graphlabels.nn.dropout import relu_dropout
@@ -219,9 +219,7 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
 
 
 def main() -> None:
-    args = bench_parser(__doc__, reps=5).parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = bench_args(__doc__, reps=5)
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # the GPU goals are on the products-size graph; keep the run short

@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 
 import torch
-from _common import bench_parser, compare, graph, record, save
+from _common import bench_args, compare, graph, record, save
 
 from graphlabels.ops import CSR, gcn_norm, spmm
 from graphlabels.ops.reorder import reorder
@@ -212,9 +212,7 @@ def bench_reordered(out, A, X, method, dev, reps, **kw) -> None:
 
 
 def main() -> None:
-    args = bench_parser(__doc__, reps=7).parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = bench_args(__doc__, reps=7)
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # the GPU goals are on the products-size graph; keep the run short
