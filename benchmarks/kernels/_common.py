@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -72,6 +73,37 @@ def shuffled_grid(side: int, seed: int = 0) -> torch.Tensor:
     ei = torch.cat([ei, ei.flip(0)], 1)
     perm = torch.randperm(side * side, generator=torch.Generator().manual_seed(seed))
     return perm[ei]
+
+
+def train_epoch(model, x, adj, y) -> Callable[[], None]:
+    """One Adam (lr 0.01) training epoch of ``model(x, adj)`` on all labels ``y``."""
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+    def run() -> None:
+        model.train()
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x, adj), y).backward()
+        opt.step()
+
+    return run
+
+
+def bench_args(doc: str | None, reps: int) -> argparse.Namespace:
+    """Parse the options of the kernel and layer benchmarks and apply ``--threads``.
+
+    ``--reps`` defaults to ``reps``.
+    """
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--json", default=None)
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--reps", type=int, default=reps)
+    p.add_argument("--graphs", nargs="*", default=None)
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return args
 
 
 def sync(device: torch.device) -> None:

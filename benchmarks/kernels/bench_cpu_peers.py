@@ -54,7 +54,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from _common import graph
+from _common import graph, train_epoch
 
 from graphlabels.ops import CSR, add_self_loops, spmm, use_backend
 
@@ -224,8 +224,8 @@ def bench_spmm(out, gname, A, feats, reps, dgl_ok) -> None:
 
 
 # -------------------------------------------------------------------- GAT
-def _step(layer, x, adj, G):
-    out = layer(x, adj)
+def _step(layer, x, adj, G, dgl: bool = False):
+    out = layer(adj, x) if dgl else layer(x, adj)
     out.reshape(G.shape).backward(G)
     for p in layer.parameters():
         p.grad = None
@@ -247,7 +247,7 @@ def bench_gat(out, gname, A, reps, dgl_ok) -> None:
 
         g = dgl_graph(As)
         theirs = DGLGAT(128, 16, num_heads=8)
-        fns["DGL"] = lambda: _dgl_step(theirs, g, x, G)
+        fns["DGL"] = lambda: _step(theirs, x, g, G, dgl=True)
     try:
         from torch_geometric.nn import GATConv as PyGGAT
 
@@ -257,14 +257,6 @@ def bench_gat(out, gname, A, reps, dgl_ok) -> None:
         print("PyG unavailable:", exc)
     res = compare(fns, reps)
     emit(out, "gat_layer_fwd_bwd", gname, A, 128, res, heads=8, channels=16)
-
-
-def _dgl_step(layer, g, x, G):
-    out = layer(g, x)
-    out.reshape(G.shape).backward(G)
-    for p in layer.parameters():
-        p.grad = None
-    x.grad = None
 
 
 # ---------------------------------------------------------------- epochs
@@ -280,18 +272,6 @@ class TwoLayer(torch.nn.Module):
         call = (lambda c, h: c(adj, h)) if self.dgl else (lambda c, h: c(h, adj))
         h = F.dropout(F.relu(call(self.c1, x)), 0.5, self.training)
         return call(self.c2, h)
-
-
-def _epoch(model, x, adj, y):
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-
-    def run():
-        model.train()
-        opt.zero_grad()
-        F.cross_entropy(model(x, adj), y).backward()
-        opt.step()
-
-    return run
 
 
 def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
@@ -313,17 +293,17 @@ def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
         ("sage_epoch", TwoLayer(SAGEConv(128, 256), SAGEConv(256, 40), False)),
     ):
         adj = As if op == "gcn_epoch" else A
-        fns = {"graphlabels": _epoch(ours, x, adj, y)}
+        fns = {"graphlabels": train_epoch(ours, x, adj, y)}
         if dgl_ok:
             from dgl.nn import GraphConv
             from dgl.nn import SAGEConv as DSAGE
 
             if op == "gcn_epoch":
                 theirs = TwoLayer(GraphConv(128, 256), GraphConv(256, 40), True)
-                fns["DGL"] = _epoch(theirs, x, dgl_graph(As), y)
+                fns["DGL"] = train_epoch(theirs, x, dgl_graph(As), y)
             else:
                 theirs = TwoLayer(DSAGE(128, 256, "mean"), DSAGE(256, 40, "mean"), True)
-                fns["DGL"] = _epoch(theirs, x, dgl_graph(A), y)
+                fns["DGL"] = train_epoch(theirs, x, dgl_graph(A), y)
         res = compare(fns, max(2, reps // 2))
         emit(out, op, gname, A, 128, res, dims=[128, 256, 40])
 

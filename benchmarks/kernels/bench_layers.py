@@ -17,12 +17,11 @@ model uses). ``gcn_train_epoch_128_256_40_torch_dropout`` gives both sides
 
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import torch
 import torch.nn.functional as F
-from _common import compare, graph, record, save
+from _common import bench_args, compare, graph, record, save, train_epoch
 
 from graphlabels.nn.conv import GATConv, GCNConv, SAGEConv
 from graphlabels.nn.dropout import relu_dropout
@@ -92,18 +91,6 @@ class TwoLayerGCN(torch.nn.Module):
         """Logits for every node."""
         x = self.act_drop(self.c1(x, adj), 0.5, self.training)
         return self.c2(x, adj)
-
-
-def epoch_fn(model, x, adj, y):
-    opt = torch.optim.Adam(model.parameters(), lr=0.01)
-
-    def run():
-        model.train()
-        opt.zero_grad()
-        F.cross_entropy(model(x, adj), y).backward()
-        opt.step()
-
-    return run
 
 
 def emit(out, res, op, ours, baselines, note="", **kw):
@@ -201,9 +188,9 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
     ereps = max(2, reps // 2)
     res = compare(
         {
-            "graphlabels": epoch_fn(ours, xe, A, y),
-            "graphlabels(F.dropout)": epoch_fn(ours_t, xe, A, y),
-            "PyG(adj_t CSR)": epoch_fn(theirs, xe, adj_t, y),
+            "graphlabels": train_epoch(ours, xe, A, y),
+            "graphlabels(F.dropout)": train_epoch(ours_t, xe, A, y),
+            "PyG(adj_t CSR)": train_epoch(theirs, xe, adj_t, y),
         },
         dev,
         ereps,
@@ -211,8 +198,8 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
     res.update(
         compare(
             {
-                "PyG(edge_index)": epoch_fn(theirs, xe, ei, y),
-                "PyG(edge_index,cached)": epoch_fn(theirs_c, xe, ei, y),
+                "PyG(edge_index)": train_epoch(theirs, xe, ei, y),
+                "PyG(edge_index,cached)": train_epoch(theirs_c, xe, ei, y),
             },
             dev,
             ereps,
@@ -232,16 +219,7 @@ def bench_graph(out, gname, dev, reps, epoch: bool) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    p.add_argument("--json", default=None)
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    p.add_argument("--graphs", nargs="*", default=None)
-    args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = bench_args(__doc__, reps=5)
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # the GPU goals are on the products-size graph; keep the run short

@@ -10,11 +10,10 @@ same inputs (best of ``--reps``).
 
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import torch
-from _common import compare, graph, record, save
+from _common import bench_args, compare, graph, record, save
 
 from graphlabels.ops import CSR, gcn_norm, spmm
 from graphlabels.ops.reorder import reorder
@@ -177,21 +176,7 @@ def bench_graph(out, gname, dev, feats, reps) -> None:
     for method in ("rcm", "degree"):
         if cuda and method == "rcm" and n > 1_000_000:
             continue  # scipy's RCM runs on the host: too slow for the GPU run
-        B, perm = reorder(A, method)
-        Xp = X[perm].contiguous()
-        res = compare(
-            {
-                f"graphlabels+{method}": lambda B=B, Xp=Xp: spmm(B, Xp),
-                "graphlabels (given order)": lambda: spmm(A, X),
-            },
-            dev,
-            reps,
-        )
-        emit(
-            out, res, "spmm_sum_reordered", f"graphlabels+{method}",
-            ["graphlabels (given order)"], F=64, dtype=torch.float32, **kw,
-        )  # fmt: skip
-        del B, Xp
+        bench_reordered(out, A, X, method, dev, reps, **kw)
     if cuda:
         torch.cuda.empty_cache()
 
@@ -203,34 +188,31 @@ def bench_reorder(out, gname, dev, reps) -> None:
     print(f"== {gname}: n={n} m={A.nnz}", flush=True)
     X = torch.randn(n, 64, device=dev)
     for method in ("rcm", "degree"):
-        B, perm = reorder(A, method)
-        Xp = X[perm].contiguous()
-        res = compare(
-            {
-                f"graphlabels+{method}": lambda B=B, Xp=Xp: spmm(B, Xp),
-                "graphlabels (given order)": lambda: spmm(A, X),
-            },
-            dev,
-            reps,
+        bench_reordered(
+            out, A, X, method, dev, reps, graph=gname, n=n, m=A.nnz, device=dev
         )
-        emit(
-            out, res, "spmm_sum_reordered", f"graphlabels+{method}",
-            ["graphlabels (given order)"], F=64, dtype=torch.float32,
-            graph=gname, n=n, m=A.nnz, device=dev,
-        )  # fmt: skip
+
+
+def bench_reordered(out, A, X, method, dev, reps, **kw) -> None:
+    """``spmm(A, X)`` against the product with the nodes reordered by ``method``."""
+    B, perm = reorder(A, method)
+    Xp = X[perm].contiguous()
+    res = compare(
+        {
+            f"graphlabels+{method}": lambda: spmm(B, Xp),
+            "graphlabels (given order)": lambda: spmm(A, X),
+        },
+        dev,
+        reps,
+    )
+    emit(
+        out, res, "spmm_sum_reordered", f"graphlabels+{method}",
+        ["graphlabels (given order)"], F=64, dtype=torch.float32, **kw,
+    )  # fmt: skip
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    p.add_argument("--json", default=None)
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--reps", type=int, default=7)
-    p.add_argument("--graphs", nargs="*", default=None)
-    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
-    args = p.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = bench_args(__doc__, reps=7)
     dev = torch.device(args.device)
     if dev.type == "cuda":
         # the GPU goals are on the products-size graph; keep the run short

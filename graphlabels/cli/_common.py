@@ -18,7 +18,9 @@ from typing import Any
 __all__ = [
     "DATASET_HELP",
     "add_dataset",
+    "add_defaulted",
     "add_minibatch",
+    "add_output_options",
     "add_split_options",
     "default_of",
     "fraction",
@@ -183,6 +185,29 @@ def _fanouts(text: str) -> tuple[int, ...]:
     return vals
 
 
+def add_output_options(
+    p: argparse.ArgumentParser,
+    progress_of: str | None,
+    json_help: str = "write results here",
+) -> None:
+    """``--json`` (a file checked by :func:`output_path`) and ``--quiet``.
+
+    Args:
+        p: The parser.
+        progress_of: Who has the ``progress=`` switch that defaults to off, as
+            ``--quiet``'s help names it (``"evaluate's"``); :obj:`None` for a plain
+            "no progress bars".
+        json_help: ``--json``'s help. (default: ``"write results here"``)
+    """
+    p.add_argument("--json", type=output_path, default=None, help=json_help)
+    quiet = "no progress bars"
+    if progress_of is not None:
+        quiet += (
+            f" (the command line shows them; {progress_of} progress= defaults to off)"
+        )
+    p.add_argument("--quiet", action="store_true", help=quiet)
+
+
 def add_minibatch(p: argparse.ArgumentParser) -> None:
     """``--batch-size`` and ``--fanout``: neighbour-sampled mini-batch training."""
     p.add_argument(
@@ -264,3 +289,22 @@ def default_of(fn: Callable[..., Any], name: str) -> Any:
     if default is inspect.Parameter.empty:
         raise TypeError(f"{fn.__qualname__}'s {name} has no default")
     return default
+
+
+def add_defaulted(
+    p: argparse.ArgumentParser,
+    fn: Callable[..., Any],
+    options: dict[str, tuple[Callable[[str], Any], str]],
+) -> None:
+    """Options whose defaults are parameters of ``fn`` (see :func:`default_of`).
+
+    Args:
+        p: The parser.
+        fn: The function whose parameter defaults the options take.
+        options: ``{flag: (type, help)}``; the parameter of ``--some-flag`` is
+            ``some_flag``, or the name after a ``:`` (``"--hidden:hidden_channels"``).
+    """
+    for flag, (type_, help) in options.items():
+        flag, _, name = flag.partition(":")
+        name = name or flag[2:].replace("-", "_")
+        p.add_argument(flag, type=type_, default=default_of(fn, name), help=help)

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from graphlabels.cli._common import (
+    add_defaulted,
+    add_output_options,
     add_split_options,
     default_of,
     fraction,
@@ -88,25 +90,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=("verbalizer", "generate"),
         help="llama-cpp: score label names or generate (default: verbalizer)",
     )
-    p.add_argument(
-        "--budget",
-        type=positive_int,
-        default=default_of(_PIPE, "budget"),
-        help="nodes to annotate (default: 20 x classes)",
-    )
-    p.add_argument(
-        "--min-annotated",
-        type=share,
-        default=default_of(_PIPE, "min_annotated"),
-        help="fail (exit 1) when a seed has a smaller share of its budget "
-        "annotated, e.g. after the --max-cost cap (default: %(default)s)",
-    )
-    p.add_argument(
-        "--selection",
-        type=_selection,
-        default=default_of(_PIPE, "selection"),
-        help=f"selection strategy, one of {', '.join(SELECTORS)} (default: "
-        "%(default)s)",
+    add_defaulted(
+        p,
+        _PIPE,
+        {
+            "--budget": (positive_int, "nodes to annotate (default: 20 x classes)"),
+            "--min-annotated": (
+                share,
+                "fail (exit 1) when a seed has a smaller share of its budget "
+                "annotated, e.g. after the --max-cost cap (default: %(default)s)",
+            ),
+            "--selection": (
+                _selection,
+                f"selection strategy, one of {', '.join(SELECTORS)} (default: "
+                "%(default)s)",
+            ),
+        },
     )
     p.add_argument(
         "--filter",
@@ -133,29 +132,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="graphlabels.nn model (default: %(default)s)",
     )
     p.add_argument("--weighted", action="store_true", help="confidence-weighted CE")
-    p.add_argument(
-        "--lnu-eta3",
-        type=fraction,
-        default=default_of(_PIPE, "lnu_eta3"),
-        help="add the non-uniformity wrapper's Algorithm 1 with this eta3",
-    )
-    p.add_argument(
-        "--epochs",
-        type=positive_int,
-        default=default_of(_PIPE, "epochs"),
-        help="GNN training epochs (default: %(default)s)",
-    )
-    p.add_argument(
-        "--lr",
-        type=positive_float,
-        default=default_of(_PIPE, "lr"),
-        help="GNN learning rate (default: %(default)s)",
-    )
-    p.add_argument(
-        "--weight-decay",
-        type=nonnegative_float,
-        default=default_of(_PIPE, "weight_decay"),
-        help="GNN weight decay (default: %(default)s)",
+    add_defaulted(
+        p,
+        _PIPE,
+        {
+            "--lnu-eta3": (
+                fraction,
+                "add the non-uniformity wrapper's Algorithm 1 with this eta3",
+            ),
+            "--epochs": (positive_int, "GNN training epochs (default: %(default)s)"),
+            "--lr": (positive_float, "GNN learning rate (default: %(default)s)"),
+            "--weight-decay": (
+                nonnegative_float,
+                "GNN weight decay (default: %(default)s)",
+            ),
+        },
     )
     p.add_argument(
         "--features",
@@ -191,13 +182,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--root", default=None, help="data root (default: $GRAPHLABELS_DATA)"
     )
     add_split_options(p)
-    p.add_argument("--json", type=output_path, default=None, help="write results here")
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars (the command line shows them; the pipeline's "
-        "progress= defaults to off)",
-    )
+    add_output_options(p, "the pipeline's")
     p.set_defaults(run=run)
 
 

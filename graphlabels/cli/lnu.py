@@ -67,15 +67,14 @@ def _variants(text: str) -> tuple[str, ...]:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``lnu``."""
-    from graphlabels.cli.train import add_common
+    from graphlabels.cli.train import add_training_parser
 
-    p = subparsers.add_parser(
+    p = add_training_parser(
+        subparsers,
         "lnu",
-        help="label non-uniformity (Ji et al., ICML 2023) around a base model",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "label non-uniformity (Ji et al., ICML 2023) around a base model",
+        __doc__,
     )
-    add_common(p)
     init = LabelNonUniformity.__init__
     for name in ("eta1", "eta2", "eta3"):
         default = default_of(init, name)

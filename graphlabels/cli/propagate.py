@@ -7,10 +7,11 @@ import time
 
 from graphlabels.cli._common import (
     add_dataset,
+    add_defaulted,
+    add_output_options,
     default_of,
     load_graph,
     nonnegative_float,
-    output_path,
     positive_float,
     positive_int,
     write_json,
@@ -31,62 +32,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     add_dataset(p)
-    default = {
-        name: default_of(evaluate, name)
-        for name in (
-            "method", "base", "runs", "hidden_channels", "epochs", "lr",
-            "weight_decay",
-        )
-    }  # fmt: skip
     p.add_argument(
         "--method",
         choices=["lp", "cs"],
-        default=default["method"],
+        default=default_of(evaluate, "method"),
         help="(default: %(default)s)",
     )
     p.add_argument(
         "--base",
         choices=["mlp", "linear"],
-        default=default["base"],
+        default=default_of(evaluate, "base"),
         help="base model for cs (default: %(default)s)",
     )
-    p.add_argument(
-        "--runs",
-        type=positive_int,
-        default=default["runs"],
-        help="seeds 0..runs-1 (default: %(default)s)",
+    add_defaulted(
+        p,
+        evaluate,
+        {
+            "--runs": (positive_int, "seeds 0..runs-1 (default: %(default)s)"),
+            "--epochs": (positive_int, "base-model epochs (default: %(default)s)"),
+            "--hidden:hidden_channels": (
+                positive_int,
+                "MLP hidden channels (default: %(default)s)",
+            ),
+            "--lr": (positive_float, "base-model learning rate (default: %(default)s)"),
+            "--weight-decay": (
+                nonnegative_float,
+                "base-model weight decay (default: %(default)s)",
+            ),
+        },
     )
-    p.add_argument(
-        "--epochs",
-        type=positive_int,
-        default=default["epochs"],
-        help="base-model epochs (default: %(default)s)",
-    )
-    p.add_argument(
-        "--hidden",
-        type=positive_int,
-        default=default["hidden_channels"],
-        help="MLP hidden channels (default: %(default)s)",
-    )
-    p.add_argument(
-        "--lr",
-        type=positive_float,
-        default=default["lr"],
-        help="base-model learning rate (default: %(default)s)",
-    )
-    p.add_argument(
-        "--weight-decay",
-        type=nonnegative_float,
-        default=default["weight_decay"],
-        help="base-model weight decay (default: %(default)s)",
-    )
-    p.add_argument("--json", type=output_path, default=None, help="write results here")
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars (the command line shows them; evaluate's progress= "
-        "defaults to off)",
-    )
+    add_output_options(p, "evaluate's")
     p.set_defaults(run=run)
 
 

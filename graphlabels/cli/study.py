@@ -14,6 +14,8 @@ import torch
 
 from graphlabels.cli._common import (
     add_dataset,
+    add_defaulted,
+    add_output_options,
     default_of,
     load_graph,
     output_path,
@@ -65,30 +67,26 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.splitlines()[2],
     )
     add_dataset(p)
-    p.add_argument(
-        "--densities",
-        type=_densities,
-        default=default_of(study, "densities"),
-        help="training densities, fractions of the labelled nodes (default: "
-        f"{','.join(map(str, DEFAULT_DENSITIES))})",
-    )
-    p.add_argument(
-        "--methods",
-        type=_methods,
-        default=default_of(study, "methods"),
-        help=f"subset of {','.join(METHODS)} (default: all)",
-    )
-    p.add_argument(
-        "--repetitions",
-        type=_repetitions,
-        default=default_of(study, "repetitions"),
-        help="outer repetitions, each with its own test split (default: %(default)s)",
-    )
-    p.add_argument(
-        "--epochs",
-        type=positive_int,
-        default=default_of(study, "epochs"),
-        help="maximum epochs per training (default: %(default)s)",
+    add_defaulted(
+        p,
+        study,
+        {
+            "--densities": (
+                _densities,
+                "training densities, fractions of the labelled nodes (default: "
+                f"{','.join(map(str, DEFAULT_DENSITIES))})",
+            ),
+            "--methods": (_methods, f"subset of {','.join(METHODS)} (default: all)"),
+            "--repetitions": (
+                _repetitions,
+                "outer repetitions, each with its own test split (default: "
+                "%(default)s)",
+            ),
+            "--epochs": (
+                positive_int,
+                "maximum epochs per training (default: %(default)s)",
+            ),
+        },
     )
     p.add_argument(
         "--level",
@@ -100,8 +98,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--threads", type=positive_int, default=None, help="CPU threads")
     p.add_argument("--plot", type=output_path, default=None, help="PNG of accuracy")
-    p.add_argument("--json", type=output_path, default=None, help="write results")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_output_options(p, None, json_help="write results")
     p.set_defaults(run=run)
 
 

@@ -16,12 +16,12 @@ import torch
 from graphlabels.cli._common import (
     add_dataset,
     add_minibatch,
+    add_output_options,
     default_of,
     fraction,
     load_graph,
     minibatch,
     nonnegative_float,
-    output_path,
     positive_float,
     positive_int,
     write_json,
@@ -29,7 +29,7 @@ from graphlabels.cli._common import (
 from graphlabels.nn import MODELS
 from graphlabels.train import run_seeds
 
-__all__ = ["add_common", "add_parser", "overrides", "run"]
+__all__ = ["add_common", "add_parser", "add_training_parser", "overrides", "run"]
 
 _PRESET = "default: the model's preset, see graphlabels.train.presets"
 
@@ -70,18 +70,25 @@ def add_common(p: argparse.ArgumentParser) -> None:
         help="torch CPU threads (default: torch's choice; 1 is fastest on small "
         "graphs when other jobs share the cores)",
     )
-    p.add_argument(
-        "--json",
-        type=output_path,
-        default=None,
-        help="write the results (with the split used) to this JSON file",
+    add_output_options(
+        p,
+        "the library's",
+        json_help="write the results (with the split used) to this JSON file",
     )
-    p.add_argument(
-        "--quiet",
-        action="store_true",
-        help="no progress bars (the command line shows them; the library's "
-        "progress= defaults to off)",
+
+
+def add_training_parser(
+    subparsers: argparse._SubParsersAction, name: str, help: str, description: str
+) -> argparse.ArgumentParser:
+    """Register a training command: its description as written, :func:`add_common`."""
+    p = subparsers.add_parser(
+        name,
+        help=help,
+        description=description,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_common(p)
+    return p
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -98,13 +105,12 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register ``train``."""
-    p = subparsers.add_parser(
+    p = add_training_parser(
+        subparsers,
         "train",
-        help="train and evaluate a base model over several seeds",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "train and evaluate a base model over several seeds",
+        __doc__,
     )
-    add_common(p)
     p.set_defaults(run=run)
 
 

@@ -5,6 +5,8 @@ import os
 import pytest
 
 from graphlabels.cli._common import (
+    add_defaulted,
+    add_output_options,
     default_of,
     fraction,
     output_path,
@@ -65,3 +67,44 @@ def test_default_of():
     assert default_of(f, "b") == 3
     with pytest.raises(TypeError, match="has no default"):
         default_of(f, "a")
+
+
+def test_add_defaulted_takes_the_functions_defaults():
+    def f(epochs=7, hidden_channels=16, weight_decay=0.5):
+        return epochs, hidden_channels, weight_decay
+
+    p = argparse.ArgumentParser()
+    add_defaulted(
+        p,
+        f,
+        {
+            "--epochs": (positive_int, "epochs (default: %(default)s)"),
+            "--hidden:hidden_channels": (positive_int, "hidden"),
+        },
+    )
+    args = p.parse_args([])
+    assert (args.epochs, args.hidden) == (7, 16)
+    assert p.parse_args(["--hidden", "3"]).hidden == 3
+    assert "epochs (default: 7)" in p.format_help()
+    with pytest.raises(SystemExit):
+        p.parse_args(["--epochs", "0"])
+    with pytest.raises(KeyError):
+        add_defaulted(p, f, {"--dropout": (fraction, "dropout")})
+
+
+def test_add_output_options(tmp_path):
+    p = argparse.ArgumentParser()
+    add_output_options(p, "evaluate's")
+    args = p.parse_args(["--json", str(tmp_path / "r.json"), "--quiet"])
+    assert args.json == tmp_path / "r.json" and args.quiet
+    helps = {a.dest: a.help for a in p._actions}
+    assert helps["json"] == "write results here"
+    assert helps["quiet"] == (
+        "no progress bars (the command line shows them; evaluate's progress= "
+        "defaults to off)"
+    )
+    plain = argparse.ArgumentParser()
+    add_output_options(plain, None, json_help="write results")
+    helps = {a.dest: a.help for a in plain._actions}
+    assert (helps["json"], helps["quiet"]) == ("write results", "no progress bars")
+    assert plain.parse_args([]).json is None
