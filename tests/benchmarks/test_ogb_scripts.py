@@ -25,15 +25,7 @@ def _script(dataset: str, name: str):
     return mod
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny graphs: one thread avoids OpenMP stalls on a busy machine."""
-    import torch
-
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")

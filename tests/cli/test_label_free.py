@@ -40,41 +40,15 @@ def test_parser_options():
 def test_embed_run_writes_json(tmp_path, data_root, capsys, monkeypatch):
     monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "r.json"
+    argv = "label-free texas --annotator embed --budget 20 --selection pagerank"
+    argv += " --filter ps --seeds 2 --epochs 30"
     code = main(
-        [
-            "label-free",
-            "texas",
-            "--annotator",
-            "embed",
-            "--budget",
-            "20",
-            "--selection",
-            "pagerank",
-            "--filter",
-            "ps",
-            "--seeds",
-            "2",
-            "--epochs",
-            "30",
-            "--root",
-            str(data_root),
-            "--json",
-            str(out),
-            "--quiet",
-        ]
+        [*argv.split(), "--root", str(data_root), "--json", str(out), "--quiet"]
     )
     assert code == 0
     rec = json.loads(out.read_text())
-    for key in (
-        "annotation_acc",
-        "test_acc_mean",
-        "test_acc_std",
-        "test_acc",
-        "calls",
-        "tokens",
-        "cost_usd",
-        "seconds",
-    ):
+    keys = "annotation_acc test_acc_mean test_acc_std test_acc"
+    for key in (keys + " calls tokens cost_usd seconds").split():
         assert key in rec
     assert len(rec["test_acc"]) == 2 and 0 <= rec["annotation_acc"] <= 100
     assert rec["cost_usd"] == 0 and rec["budget"] == 20

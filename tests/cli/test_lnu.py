@@ -3,19 +3,12 @@ import inspect
 import json
 
 import pytest
-import torch
 
 from graphlabels.cli import build_parser, lnu, main
 from graphlabels.cli.train import overrides
 from graphlabels.train.presets import LNU_PRESETS, hyperparameters
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _parse(argv):

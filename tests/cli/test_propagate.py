@@ -2,18 +2,10 @@ import inspect
 import json
 
 import pytest
-import torch
 
 from graphlabels.cli import COMMANDS, build_parser, main
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small graphs: one thread avoids OpenMP stalls on a busy machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_propagate_is_registered():

@@ -11,13 +11,7 @@ from graphlabels.data.local import load_local, resolve
 from graphlabels.data.splits import per_class_split
 from graphlabels.graph import Graph
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def small_graph(n: int = 240, classes: int = 3) -> Graph:

@@ -21,14 +21,14 @@ def _check_masks(g, n_train, n_val, n_test):
     assert not (g.val_mask & g.test_mask).any()
 
 
+def _sizes(g):
+    """``(num_nodes, num_edges, num_features, num_classes)`` of a graph."""
+    return (g.num_nodes, g.num_edges, g.num_features, g.num_classes)
+
+
 def test_cora_exact_counts(loaded):
     g = loaded("cora")
-    assert (g.num_nodes, g.num_edges, g.num_features, g.num_classes) == (
-        2708,
-        10556,
-        1433,
-        7,
-    )
+    assert _sizes(g) == (2708, 10556, 1433, 7)
     _check_masks(g, 140, 500, 1000)
     assert torch.equal(g.train_mask.nonzero().view(-1), torch.arange(140))
     assert torch.equal(g.val_mask.nonzero().view(-1), torch.arange(140, 640))
@@ -53,12 +53,7 @@ def test_cora_features_row_normalised_by_default(loaded):
 
 def test_citeseer_exact_counts_and_padding(loaded):
     g = loaded("citeseer")
-    assert (g.num_nodes, g.num_edges, g.num_features, g.num_classes) == (
-        3327,
-        9104,
-        3703,
-        6,
-    )
+    assert _sizes(g) == (3327, 9104, 3703, 6)
     _check_masks(g, 120, 500, 1000)
     assert torch.equal(torch.bincount(g.y[g.train_mask]), torch.full((6,), 20))
     # 15 isolated test papers are padded with zero features (and label 0, as PyG);

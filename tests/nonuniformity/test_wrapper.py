@@ -18,13 +18,7 @@ from graphlabels.train import fit, mean_std, seed_everything
 FAST = {"epochs": 25, "patience": None, "lr": 0.05}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # tiny graphs: intra-op threads only add contention on a shared 2-core machine
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _graph(n=90, c=3, seed=0, splits=None):

@@ -4,6 +4,17 @@ import pytest
 import torch
 
 from graphlabels.ops import CSR
+from graphlabels.ops._backend import numba_available
+
+#: Backends checked against the dense references (compiled only with numba).
+CPU_BACKENDS = [
+    "cpu",
+    "reference",
+    pytest.param(
+        "cpu-compiled",
+        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
+    ),
+]
 
 
 def _edges(pairs):

@@ -3,17 +3,8 @@ import torch
 import torch.nn.functional as F
 
 from graphlabels.ops import CSR, add_self_loops, gat_aggregate, use_backend
-from graphlabels.ops._backend import numba_available
 
-#: Backends checked against the dense references (compiled only with numba).
-CPU_BACKENDS = [
-    "cpu",
-    "reference",
-    pytest.param(
-        "cpu-compiled",
-        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
-    ),
-]
+from .conftest import CPU_BACKENDS
 
 
 def dense_gat(A, x, a_s, a_d, slope):

@@ -2,17 +2,8 @@ import pytest
 import torch
 
 from graphlabels.ops import CSR, segment_softmax, use_backend
-from graphlabels.ops._backend import numba_available
 
-#: Backends checked against the dense references (compiled only with numba).
-CPU_BACKENDS = [
-    "cpu",
-    "reference",
-    pytest.param(
-        "cpu-compiled",
-        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
-    ),
-]
+from .conftest import CPU_BACKENDS
 
 
 @pytest.mark.parametrize("backend", CPU_BACKENDS)

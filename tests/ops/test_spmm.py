@@ -4,15 +4,7 @@ import torch
 from graphlabels.ops import CSR, spmm, use_backend
 from graphlabels.ops._backend import numba_available
 
-#: Backends checked against the dense references (compiled only with numba).
-CPU_BACKENDS = [
-    "cpu",
-    "reference",
-    pytest.param(
-        "cpu-compiled",
-        marks=pytest.mark.skipif(not numba_available(), reason="numba not installed"),
-    ),
-]
+from .conftest import CPU_BACKENDS
 
 
 def dense_spmm(A: CSR, X, reduce, w):

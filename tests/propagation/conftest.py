@@ -77,9 +77,5 @@ def dense():
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny graphs: one thread avoids OpenMP stalls on a busy machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+def _one_thread(one_thread):
+    """Every propagation test runs on one thread (see ``one_thread``)."""

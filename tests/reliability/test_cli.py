@@ -60,29 +60,30 @@ def test_epochs_zero_in_every_command(capsys, no_work, command):
     )
 
 
+def _bad(command, flag, value, expected):
+    """``(argv, message)`` for ``flag value`` rejected: "{expected}, got '{value}'"."""
+    return [command, "cora", flag, value], f"argument {flag}: {expected}, got '{value}'"
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["train", "cora", "--runs", "-3"], "argument --runs: expected an integer "
-         ">= 1, got '-3'"),
-        (["train", "cora", "--runs", "two"], "argument --runs: expected an integer "
-         ">= 1, got 'two'"),
-        (["train", "cora", "--dropout", "1"], "argument --dropout: expected a "
-         "fraction in [0, 1), got '1'"),
-        (["train", "cora", "--lr", "0"], "argument --lr: expected a number > 0, "
-         "got '0'"),
-        (["train", "cora", "--weight-decay", "-0.5"], "argument --weight-decay: "
-         "expected a number >= 0, got '-0.5'"),
-        (["lnu", "cora", "--patience", "0"], "argument --patience: expected an "
-         "integer >= 1, got '0'"),
-        (["label-free", "cora", "--filter-fraction", "nan"], "argument "
-         "--filter-fraction: expected a fraction in [0, 1), got 'nan'"),
-        (["label-free", "cora", "--concurrency", "0"], "argument --concurrency: "
-         "expected an integer >= 1, got '0'"),
+        _bad("train", "--runs", "-3", "expected an integer >= 1"),
+        _bad("train", "--runs", "two", "expected an integer >= 1"),
+        _bad("train", "--dropout", "1", "expected a fraction in [0, 1)"),
+        _bad("train", "--lr", "0", "expected a number > 0"),
+        _bad("train", "--weight-decay", "-0.5", "expected a number >= 0"),
+        _bad("lnu", "--patience", "0", "expected an integer >= 1"),
+        _bad("label-free", "--filter-fraction", "nan", "expected a fraction in [0, 1)"),
+        _bad("label-free", "--concurrency", "0", "expected an integer >= 1"),
         (["label-free", "cora", "--selection", "best"], "argument --selection: "
          "unknown selection 'best': choose one of random, degree, pagerank"),
-        (["train", "cora", "--split-per-class", "20"], "argument --split-per-class: "
-         "expected TRAIN,VAL node counts per class like 20,30, got '20'"),
+        _bad(
+            "train",
+            "--split-per-class",
+            "20",
+            "expected TRAIN,VAL node counts per class like 20,30",
+        ),
     ],
 )  # fmt: skip
 def test_other_counts_and_rates(capsys, no_work, argv, message):
