@@ -97,14 +97,24 @@ def runtime_uses(path: Path, module: str) -> list[str]:
     )
 
 
+def test_sampling_imports_only_sampling_and_ops():
+    """The neighbour sampler sits beside ops: it works on a CSR alone."""
+    bad = violations(
+        files(PACKAGE / "sampling"),
+        lambda m: within(m, "graphlabels.sampling") or within(m, "graphlabels.ops"),
+    )
+    assert not bad, "\n".join(bad)
+
+
 def test_nn_imports_only_nn_and_ops():
-    """nn builds on ops alone; the Graph container may appear only as a type."""
+    """nn builds on ops (and the sampler beside it); Graph appears only as a type."""
     paths = files(PACKAGE / "nn")
     bad = violations(
         paths,
         lambda m: (
             within(m, "graphlabels.nn")
             or within(m, "graphlabels.ops")
+            or within(m, "graphlabels.sampling")
             or within(m, "graphlabels.graph")
         ),
     )

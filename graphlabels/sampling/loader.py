@@ -54,9 +54,17 @@ class NeighborLoader:
         features: gather ``x`` for each batch (default: ``True``).
 
     Example:
-        >>> loader = NeighborLoader(graph, [10, 10], graph.train_mask, batch_size=512)
+        >>> import torch
+        >>> from graphlabels.graph import Graph
+        >>> from graphlabels.nn import SAGE
+        >>> graph = Graph(torch.randint(0, 100, (2, 1000)), 100, x=torch.randn(100, 8),
+        ...               y=torch.arange(100) % 3, train_mask=torch.arange(100) < 50)
+        >>> model = SAGE(8, 3)
+        >>> loader = NeighborLoader(graph, [10, 10], graph.train_mask, batch_size=16)
         >>> for batch in loader:
         ...     out = model(batch.x, batch.blocks)  # [batch.batch_size, C]
+        >>> out.shape[1]
+        3
     """
 
     def __init__(

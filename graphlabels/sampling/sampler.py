@@ -113,6 +113,8 @@ class NeighborSampler:
         weighted: sample proportionally to the edge weights (default: ``False``).
 
     Example:
+        >>> from graphlabels.graph import Graph
+        >>> graph = Graph(torch.randint(0, 100, (2, 1000)), 100)
         >>> sampler = NeighborSampler(graph, [10, 5])
         >>> batch = sampler.sample(torch.arange(64), torch.Generator().manual_seed(0))
         >>> [b.num_dst for b in batch.blocks][-1]

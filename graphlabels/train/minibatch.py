@@ -60,8 +60,15 @@ class MiniBatchTrainer:
         progress: show progress bars over epochs (default: ``False``).
 
     Example:
-        >>> trainer = MiniBatchTrainer(batch_size=512, fanouts=(10, 10))
-        >>> res = trainer(SAGE(graph.num_features, graph.num_classes), graph, seed=0)
+        >>> import torch
+        >>> from graphlabels.graph import Graph
+        >>> from graphlabels.nn import SAGE
+        >>> i = torch.arange(100)
+        >>> graph = Graph(torch.randint(0, 100, (2, 1000)), 100, x=torch.randn(100, 8),
+        ...               y=i % 3, train_mask=i < 50, val_mask=(i >= 50) & (i < 75),
+        ...               test_mask=i >= 75)
+        >>> trainer = MiniBatchTrainer(batch_size=16, fanouts=(5, 5), epochs=2)
+        >>> res = trainer(SAGE(8, 3), graph, seed=0)
         >>> res.logits.shape == (graph.num_nodes, graph.num_classes)
         True
     """
