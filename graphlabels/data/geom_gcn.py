@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from graphlabels.data.download import DataFileError, read_guard, sha256_file
-from graphlabels.data.splits import Masks, SplitArg, resolve_split
+from graphlabels.data.splits import Masks, SplitArg, _split_graph, resolve_split
 from graphlabels.graph import Graph, coalesce, to_undirected
 
 __all__ = [
@@ -164,19 +164,17 @@ def load_geom_gcn(
     n = x.size(0)
     if undirected:
         edge_index, _ = to_undirected(edge_index, num_nodes=n)
-    train, val, test = resolve_split(
+    masks = resolve_split(
         split,
         list(range(10)),
         lambda i: read_geom_gcn_split(root, name, i, n),
         what="split index",
     )
-    return Graph(
+    return _split_graph(
         edge_index,
         n,
+        masks,
         x=x,
         y=y,
-        train_mask=train,
-        val_mask=val,
-        test_mask=test,
         name=name,
     )

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from graphlabels.data.download import read_guard
-from graphlabels.data.splits import SplitArg, resolve_split
+from graphlabels.data.splits import SplitArg, _split_graph, resolve_split
 from graphlabels.graph import Graph, to_undirected
 
 __all__ = ["HETEROPHILOUS_FILES", "load_heterophilous"]
@@ -71,17 +71,13 @@ def load_heterophilous(root: Path, name: str, split: SplitArg = None) -> Graph:
             )
         return all_masks[0][:, i], all_masks[1][:, i], all_masks[2][:, i]
 
-    train, val, test = resolve_split(
-        split, list(range(num_splits)), pick, what="split index"
-    )
+    masks = resolve_split(split, list(range(num_splits)), pick, what="split index")
     edge_index, _ = to_undirected(edges, num_nodes=n)
-    return Graph(
+    return _split_graph(
         edge_index,
         n,
+        masks,
         x=x,
         y=y,
-        train_mask=train,
-        val_mask=val,
-        test_mask=test,
         name=name,
     )

@@ -32,7 +32,12 @@ from torch import Tensor
 from graphlabels.data._pickle import safe_loads
 from graphlabels.data.download import DataFileError, read_guard
 from graphlabels.data.geom_gcn import read_geom_gcn_split
-from graphlabels.data.splits import SplitArg, fraction_split, resolve_split
+from graphlabels.data.splits import (
+    SplitArg,
+    _split_graph,
+    fraction_split,
+    resolve_split,
+)
 from graphlabels.graph import Graph, coalesce, remove_self_loops
 
 __all__ = [
@@ -184,36 +189,32 @@ def load_planetoid(
         x = normalize_rows(x)
     y = raw["y"]
     if split is None or split == "public":
-        masks = []
+        public = []
         for key in ("train_index", "val_index", "test_index"):
             m = torch.zeros(n, dtype=torch.bool)
             m[raw[key]] = True
-            masks.append(m)
-        train, val, test = masks
+            public.append(m)
+        masks = tuple(public)
     elif split == "geom-gcn":
-        train, val, test = resolve_split(
+        masks = resolve_split(
             list(range(10)),
             0,
             lambda i: read_geom_gcn_split(root, name, i, n),
             what="split index",
         )
     else:
-        train, val, test = resolve_split(
-            split, 0, lambda s: fraction_split(y, s, 0.6, 0.2)
-        )
+        masks = resolve_split(split, 0, lambda s: fraction_split(y, s, 0.6, 0.2))
     node_texts = None
     if texts:
         from graphlabels.data.tag import planetoid_texts
 
         node_texts = planetoid_texts(root, name, n)
-    return Graph(
+    return _split_graph(
         raw["edge_index"],
         n,
+        masks,
         x=x,
         y=y,
-        train_mask=train,
-        val_mask=val,
-        test_mask=test,
         texts=node_texts,
         class_names=list(CLASS_NAMES[name]),
         name=name,

@@ -8,10 +8,13 @@ a seed gives the same split on every machine. Several seeds give masks of shape
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
+
+from graphlabels.graph import Graph
 
 __all__ = [
     "Masks",
@@ -129,3 +132,22 @@ def resolve_split(
     if not values:
         raise ValueError(f"split is an empty list: pass at least one {what}")
     return stack_splits([make(s) for s in values])
+
+
+def _split_graph(
+    edge_index: Tensor, num_nodes: int, masks: Masks, **attrs: Any
+) -> Graph:
+    """A :class:`~graphlabels.graph.Graph` with ``masks`` as its split.
+
+    ``masks`` is ``(train_mask, val_mask, test_mask)``, e.g. from
+    :func:`resolve_split`; ``attrs`` (``x``, ``y``, ``name`` ...) go to the graph.
+    """
+    train, val, test = masks
+    return Graph(
+        edge_index,
+        num_nodes,
+        train_mask=train,
+        val_mask=val,
+        test_mask=test,
+        **attrs,
+    )

@@ -37,7 +37,12 @@ import torch
 from torch import Tensor
 
 from graphlabels.data.download import DataFileError
-from graphlabels.data.splits import SplitArg, fraction_split, resolve_split
+from graphlabels.data.splits import (
+    SplitArg,
+    _split_graph,
+    fraction_split,
+    resolve_split,
+)
 from graphlabels.graph import Graph, coalesce, to_undirected
 
 __all__ = [
@@ -188,16 +193,14 @@ def load_webkb_text(
     else:
         edge_index, _ = coalesce(edge_index, num_nodes=n)
     y = torch.from_numpy(labels)
-    train, val, test = resolve_split(
+    masks = resolve_split(
         split, list(range(10)), lambda s: fraction_split(y, s, 0.6, 0.2)
     )
-    return Graph(
+    return _split_graph(
         edge_index,
         n,
+        masks,
         y=y,
-        train_mask=train,
-        val_mask=val,
-        test_mask=test,
         texts=texts,
         class_names=[names[c] for c in range(len(names))],
         name=name,

@@ -36,7 +36,12 @@ import numpy as np
 import torch
 
 from graphlabels.data.download import DataFileError, read_guard
-from graphlabels.data.splits import SplitArg, per_class_split, resolve_split
+from graphlabels.data.splits import (
+    SplitArg,
+    _split_graph,
+    per_class_split,
+    resolve_split,
+)
 from graphlabels.graph import Graph
 
 __all__ = [
@@ -240,17 +245,15 @@ def load_wikivitals(
     if links:
         edge_index = read_links(links, data["index"])
     y, names = data["levels"][level]
-    train, val, test = resolve_split(
+    masks = resolve_split(
         split, list(range(10)), lambda s: per_class_split(y, s, 20, 30)
     )
-    return Graph(
+    return _split_graph(
         edge_index,
         n,
+        masks,
         x=x,
         y=y,
-        train_mask=train,
-        val_mask=val,
-        test_mask=test,
         texts=node_texts,
         class_names=names,
         name="wikivitals",

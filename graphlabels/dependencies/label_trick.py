@@ -34,7 +34,13 @@ from tqdm.auto import tqdm
 
 from graphlabels.graph import Graph
 from graphlabels.nn.adapters import as_graph_module
-from graphlabels.train.trainer import FitResult, _mask, accuracy, seed_everything
+from graphlabels.train.trainer import (
+    FitResult,
+    _fit_result,
+    _mask,
+    accuracy,
+    seed_everything,
+)
 
 __all__ = ["LabelInput", "LabelTrickTrainer"]
 
@@ -196,12 +202,6 @@ class LabelTrickTrainer:
         model.eval()
         with torch.no_grad():
             logits = self._forward(model, graph, target, tr).detach()
-        return FitResult(
-            model=model,
-            logits=logits,
-            val_acc=accuracy(logits, graph.y, va) if va is not None else float("nan"),
-            test_acc=accuracy(logits, graph.y, te) if te is not None else float("nan"),
-            train_acc=accuracy(logits, target, tr),
-            best_epoch=best_epoch,
-            epochs_run=epoch + 1,
+        return _fit_result(
+            model, logits, graph.y, target, (tr, va, te), best_epoch, epoch + 1
         )

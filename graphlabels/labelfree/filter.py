@@ -44,6 +44,20 @@ def label_entropy(counts: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
+def _coe_per_class(counts: np.ndarray, num_classes: int) -> np.ndarray:
+    """``[num_classes]`` entropy drop of removing one node of each present class.
+
+    ``counts`` is changed in place during the loop and restored.
+    """
+    h = label_entropy(counts)
+    per_class = np.zeros(num_classes)
+    for k in np.nonzero(counts)[0]:
+        counts[k] -= 1
+        per_class[k] = h - label_entropy(counts)
+        counts[k] += 1
+    return per_class
+
+
 def change_of_entropy(labels: Tensor, num_classes: int | None = None) -> Tensor:
     r"""COE of every node: :math:`H(S) - H(S \setminus \{v\})` on ``labels``.
 
@@ -57,13 +71,7 @@ def change_of_entropy(labels: Tensor, num_classes: int | None = None) -> Tensor:
     y = labels.cpu().long().numpy()
     c = int(num_classes if num_classes is not None else (y.max() + 1 if y.size else 0))
     counts = np.bincount(y, minlength=c).astype(np.float64)
-    h = label_entropy(counts)
-    per_class = np.zeros(c)
-    for k in np.nonzero(counts)[0]:
-        counts[k] -= 1
-        per_class[k] = h - label_entropy(counts)
-        counts[k] += 1
-    return torch.from_numpy(per_class[y])
+    return torch.from_numpy(_coe_per_class(counts, c)[y])
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
@@ -132,12 +140,7 @@ def post_filter(
     counts = np.bincount(y[keep], minlength=c).astype(np.float64)
     for _ in range(n_remove):
         idx = np.nonzero(keep)[0]
-        h = label_entropy(counts)
-        per_class = np.zeros(c)
-        for k in np.nonzero(counts)[0]:
-            counts[k] -= 1
-            per_class[k] = h - label_entropy(counts)
-            counts[k] += 1
+        per_class = _coe_per_class(counts, c)
         f = b0 * _rank(conf[idx]) + b1 * _rank(per_class[y[idx]])
         if cd is not None and b2:
             f = f + b2 * _rank(cd[idx])

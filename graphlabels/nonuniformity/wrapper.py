@@ -85,12 +85,7 @@ class VariantResult(AccuracySummary):
         """JSON-ready dict."""
         return {
             "params": dict(self.params),
-            "test_acc": [round(a, 4) for a in self.test_acc],
-            "val_acc": [round(a, 4) for a in self.val_acc],
-            "test_acc_mean": round(self.test_acc_mean, 4),
-            "test_acc_std": round(self.test_acc_std, 4),
-            "val_acc_mean": round(self.val_acc_mean, 4),
-            "val_acc_std": round(self.val_acc_std, 4),
+            **self._accuracy_dict(),
         }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphlabels import ops
 from graphlabels.ops import as_csr
 from graphlabels.propagation._common import (
     Adjacency,
@@ -21,9 +22,20 @@ __all__ = ["CorrectAndSmooth", "correct_and_smooth"]
 
 
 def _inputs(
-    y_soft: Tensor, y_true: Tensor, mask: Tensor, name: str
-) -> tuple[Tensor, Tensor]:
-    """Labelled indices and their one-hot labels ``[len(idx), C]``."""
+    y_soft: Tensor,
+    y_true: Tensor,
+    mask: Tensor,
+    edge_index: Adjacency,
+    edge_weight: Tensor | None,
+    norm: str,
+    name: str,
+) -> tuple[Tensor, Tensor, ops.CSR, Tensor]:
+    """Checked inputs of one C&S step.
+
+    Returns:
+        The labelled indices, their one-hot labels ``[len(idx), C]``, the
+        adjacency as a CSR and its ``norm``-normalised values.
+    """
     if not y_soft.is_floating_point() or y_soft.dim() != 2:
         raise ValueError(
             f"y_soft must be float soft predictions [N, C], got {y_soft.dtype} with "
@@ -49,7 +61,8 @@ def _inputs(
             f"{idx.numel()} masked nodes: pass labels for every node or for the "
             "masked nodes only"
         )
-    return idx, lab
+    A = as_csr(edge_index, n, edge_weight)
+    return idx, lab, A, normalized(A, norm, y_soft.dtype)
 
 
 @torch.no_grad()
@@ -234,30 +247,20 @@ class CorrectAndSmooth(torch.nn.Module):
         Returns:
             Corrected predictions ``[N, C]``.
         """
-        idx, lab = _inputs(y_soft, y_true, mask, "correct")
-        n = int(y_soft.size(0))
-        A = as_csr(edge_index, n, edge_weight)
-        values = normalized(A, self.correction_norm, y_soft.dtype)
+        idx, lab, A, values = _inputs(
+            y_soft,
+            y_true,
+            mask,
+            edge_index,
+            edge_weight,
+            self.correction_norm,
+            "correct",
+        )
         err0 = lab - y_soft[idx]
         error = torch.zeros_like(y_soft)
         error[idx] = err0
-        if self.autoscale:
-            smoothed = propagate(
-                A,
-                values,
-                error,
-                idx,
-                num_layers=self.num_correction_layers,
-                alpha=self.correction_alpha,
-                clamp=(-1.0, 1.0),
-                reset=None,
-                res_zero_outside=True,
-            )
-            sigma = err0.abs().sum() / idx.numel()
-            scale = sigma / smoothed.abs().sum(dim=1, keepdim=True)
-            bad = scale.isinf() | scale.isnan() | (scale > 1000)
-            scale.masked_fill_(bad, 1.0)
-            return y_soft + scale * smoothed
+        # Autoscale clamps the propagated error to [-1, 1] and rescales it
+        # afterwards; the fixed scale keeps resetting the labelled residuals.
         smoothed = propagate(
             A,
             values,
@@ -265,10 +268,16 @@ class CorrectAndSmooth(torch.nn.Module):
             idx,
             num_layers=self.num_correction_layers,
             alpha=self.correction_alpha,
-            clamp=None,
-            reset=err0,
+            clamp=(-1.0, 1.0) if self.autoscale else None,
+            reset=None if self.autoscale else err0,
             res_zero_outside=True,
         )
+        if self.autoscale:
+            sigma = err0.abs().sum() / idx.numel()
+            scale = sigma / smoothed.abs().sum(dim=1, keepdim=True)
+            bad = scale.isinf() | scale.isnan() | (scale > 1000)
+            scale.masked_fill_(bad, 1.0)
+            return y_soft + scale * smoothed
         return y_soft + self.scale * smoothed
 
     @torch.no_grad()
@@ -292,10 +301,9 @@ class CorrectAndSmooth(torch.nn.Module):
         Returns:
             Smoothed predictions ``[N, C]``.
         """
-        idx, lab = _inputs(y_soft, y_true, mask, "smooth")
-        n = int(y_soft.size(0))
-        A = as_csr(edge_index, n, edge_weight)
-        values = normalized(A, self.smoothing_norm, y_soft.dtype)
+        idx, lab, A, values = _inputs(
+            y_soft, y_true, mask, edge_index, edge_weight, self.smoothing_norm, "smooth"
+        )
         y0 = y_soft.clone()
         y0[idx] = lab
         return propagate(

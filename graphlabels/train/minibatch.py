@@ -24,7 +24,13 @@ from tqdm.auto import tqdm
 from graphlabels.nn.adapters import as_graph_module, input_kind
 from graphlabels.nn.inference import layerwise_inference, supports_blocks
 from graphlabels.sampling import NeighborLoader
-from graphlabels.train.trainer import FitResult, _mask, accuracy, seed_everything
+from graphlabels.train.trainer import (
+    FitResult,
+    _fit_inputs,
+    _fit_result,
+    accuracy,
+    seed_everything,
+)
 
 __all__ = ["MiniBatchTrainer"]
 
@@ -173,17 +179,7 @@ class MiniBatchTrainer:
         if getattr(graph, "x", None) is None:
             raise ValueError("graph has no node features x: models need features")
         kind = self._kind(model)
-        tr = _mask(graph, "train_mask", train_mask)
-        labelled = graph.y is not None
-        va = _mask(graph, "val_mask", None) if labelled else None
-        te = _mask(graph, "test_mask", None) if labelled else None
-        target = graph.y if y is None else torch.as_tensor(y)
-        if tr is None or not bool(tr.any()):
-            raise ValueError("no training nodes: pass train_mask or give the graph one")
-        if target is None:
-            raise ValueError("no labels: the graph has no y and none were passed")
-        if bool((target[tr] < 0).any()):
-            raise ValueError("training nodes with label -1: drop them from train_mask")
+        target, (tr, va, te) = _fit_inputs(graph, y, train_mask, None)
         if device := self.device:
             model = model.to(device)
         p = next(iter(model.parameters()), None)
@@ -259,12 +255,6 @@ class MiniBatchTrainer:
         if logits is None:
             logits = self._infer(model, graph, kind, device)
         model.eval()
-        return FitResult(
-            model=model,
-            logits=logits,
-            val_acc=accuracy(logits, graph.y, va) if va is not None else float("nan"),
-            test_acc=accuracy(logits, graph.y, te) if te is not None else float("nan"),
-            train_acc=accuracy(logits, target, tr),
-            best_epoch=best_epoch,
-            epochs_run=epoch + 1,
+        return _fit_result(
+            model, logits, graph.y, target, (tr, va, te), best_epoch, epoch + 1
         )

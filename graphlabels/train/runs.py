@@ -64,6 +64,17 @@ class AccuracySummary:
         """``"81.50 ± 0.52"`` style test accuracy."""
         return f"{self.test_acc_mean:.2f} ± {self.test_acc_std:.2f}"
 
+    def _accuracy_dict(self) -> dict[str, Any]:
+        """The per-run accuracies and their mean and std, rounded for JSON."""
+        return {
+            "test_acc": [round(a, 4) for a in self.test_acc],
+            "val_acc": [round(a, 4) for a in self.val_acc],
+            "test_acc_mean": round(self.test_acc_mean, 4),
+            "test_acc_std": round(self.test_acc_std, 4),
+            "val_acc_mean": round(self.val_acc_mean, 4),
+            "val_acc_std": round(self.val_acc_std, 4),
+        }
+
 
 @dataclasses.dataclass
 class RunsResult(AccuracySummary):
@@ -88,12 +99,7 @@ class RunsResult(AccuracySummary):
         """JSON-ready dict (no logits)."""
         return {
             "runs": len(self.test_acc),
-            "test_acc": [round(a, 4) for a in self.test_acc],
-            "val_acc": [round(a, 4) for a in self.val_acc],
-            "test_acc_mean": round(self.test_acc_mean, 4),
-            "test_acc_std": round(self.test_acc_std, 4),
-            "val_acc_mean": round(self.val_acc_mean, 4),
-            "val_acc_std": round(self.val_acc_std, 4),
+            **self._accuracy_dict(),
             "splits": self.splits,
             "seconds": round(self.seconds, 3),
         }

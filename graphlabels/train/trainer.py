@@ -57,6 +57,32 @@ class FitResult:
     epochs_run: int
 
 
+def _fit_result(
+    model: nn.Module,
+    logits: Tensor,
+    y: Tensor,
+    target: Tensor,
+    masks: tuple[Tensor, Tensor | None, Tensor | None],
+    best_epoch: int,
+    epochs_run: int,
+) -> FitResult:
+    """A :class:`FitResult` with the accuracies of ``logits`` on ``masks``.
+
+    ``masks`` is ``(train, val, test)``; train accuracy is against ``target``
+    (the labels trained on), val and test against ``y``; a missing mask gives NaN.
+    """
+    tr, va, te = masks
+    return FitResult(
+        model=model,
+        logits=logits,
+        val_acc=accuracy(logits, y, va) if va is not None else float("nan"),
+        test_acc=accuracy(logits, y, te) if te is not None else float("nan"),
+        train_acc=accuracy(logits, target, tr),
+        best_epoch=best_epoch,
+        epochs_run=epochs_run,
+    )
+
+
 def _mask(graph: Graph, name: str, override: Tensor | None) -> Tensor | None:
     m = getattr(graph, name) if override is None else override
     if m is None:
@@ -74,6 +100,31 @@ def _mask(graph: Graph, name: str, override: Tensor | None) -> Tensor | None:
             "pick one split with graph.split(i)"
         )
     return m
+
+
+def _fit_inputs(
+    graph: Graph,
+    y: Tensor | None,
+    train_mask: Tensor | None,
+    device: torch.device | str | None,
+) -> tuple[Tensor, tuple[Tensor, Tensor | None, Tensor | None]]:
+    """The training labels and the ``(train, val, test)`` masks, checked.
+
+    ``y`` overrides ``graph.y`` for training (put on ``device``); val and test
+    masks count only where the graph has labels.
+    """
+    tr = _mask(graph, "train_mask", train_mask)
+    labelled = graph.y is not None
+    va = _mask(graph, "val_mask", None) if labelled else None
+    te = _mask(graph, "test_mask", None) if labelled else None
+    target = graph.y if y is None else torch.as_tensor(y, device=device)
+    if tr is None or not bool(tr.any()):
+        raise ValueError("no training nodes: pass train_mask or give the graph one")
+    if target is None:
+        raise ValueError("no labels: the graph has no y and none were passed")
+    if bool((target[tr] < 0).any()):
+        raise ValueError("training nodes with label -1: drop them from train_mask")
+    return target, (tr, va, te)
 
 
 def fit(
@@ -127,17 +178,7 @@ def fit(
         graph = graph.split(split)
     if graph.x is None:
         raise ValueError("graph has no node features x: models need features")
-    tr = _mask(graph, "train_mask", train_mask)
-    labelled = graph.y is not None
-    va = _mask(graph, "val_mask", None) if labelled else None
-    te = _mask(graph, "test_mask", None) if labelled else None
-    target = graph.y if y is None else torch.as_tensor(y, device=graph.device)
-    if tr is None or not bool(tr.any()):
-        raise ValueError("no training nodes: pass train_mask or give the graph one")
-    if target is None:
-        raise ValueError("no labels: the graph has no y and none were passed")
-    if bool((target[tr] < 0).any()):
-        raise ValueError("training nodes with label -1: drop them from train_mask")
+    target, (tr, va, te) = _fit_inputs(graph, y, train_mask, graph.device)
     net = as_graph_module(model).to(graph.device)
     params = [p for p in net.parameters() if p.requires_grad]
     if not params:
@@ -189,12 +230,6 @@ def fit(
     net.eval()
     with torch.no_grad():
         logits = net(graph).detach()
-    return FitResult(
-        model=model,
-        logits=logits,
-        val_acc=accuracy(logits, graph.y, va) if va is not None else float("nan"),
-        test_acc=accuracy(logits, graph.y, te) if te is not None else float("nan"),
-        train_acc=accuracy(logits, target, tr),
-        best_epoch=best_epoch,
-        epochs_run=epoch + 1,
+    return _fit_result(
+        model, logits, graph.y, target, (tr, va, te), best_epoch, epoch + 1
     )
