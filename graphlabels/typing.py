@@ -44,6 +44,7 @@ OPTIONAL_PACKAGES: dict[str, OptionalPackage] = {
     "dgl": OptionalPackage("dgl", "dgl"),
     "ogb": OptionalPackage("ogb", "ogb"),
     "triton": OptionalPackage("triton", "triton"),
+    "numba": OptionalPackage("numba", "cpu"),
     "httpx": OptionalPackage("httpx", "llm"),
     "llama_cpp": OptionalPackage("llama-cpp-python", "llm"),
     "sentence_transformers": OptionalPackage("sentence-transformers", "llm"),

@@ -17,8 +17,9 @@ from graphlabels.typing import OPTIONAL_PACKAGES
 
 ROOT = Path(graphlabels.__file__).resolve().parents[1]
 
-#: Needs Triton by design (see its docstring): importing it must fail for Triton.
-TRITON_ONLY = "graphlabels.ops._triton"
+#: The compiled backends need their compiler by design (see their docstrings):
+#: importing them must fail, naming it.
+BACKEND_ONLY = {"graphlabels.ops._triton": "triton", "graphlabels.ops._numba": "numba"}
 
 BLOCKER = """
 import importlib.machinery
@@ -74,13 +75,13 @@ while todo:
     for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
         if info.name.endswith(".__main__"):  # runs the CLI; tested below
             continue
-        if info.name == TRITON_ONLY:
+        if info.name in BACKEND_ONLY:
             try:
                 importlib.import_module(info.name)
             except ImportError as e:
-                assert "triton" in str(e), f"{info.name}: {e}"
+                assert BACKEND_ONLY[info.name] in str(e), f"{info.name}: {e}"
             else:
-                raise SystemExit(f"{info.name} imported without Triton")
+                raise SystemExit(f"{info.name} imported without its compiler")
             continue
         module = importlib.import_module(info.name)
         imported.append(info.name)
@@ -98,7 +99,7 @@ raise SystemExit(main(["train", "cora", "--epochs", "5", "--quiet"]))
 
 
 def test_core_imports_and_trains_without_optional_packages(data_root):
-    code = BLOCKER + f"TRITON_ONLY = {TRITON_ONLY!r}\n" + SCRIPT
+    code = BLOCKER + f"BACKEND_ONLY = {BACKEND_ONLY!r}\n" + SCRIPT
     env = dict(os.environ, GRAPHLABELS_DATA=str(data_root))
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
@@ -115,7 +116,7 @@ def test_core_imports_and_trains_without_optional_packages(data_root):
 
 
 def _public_modules() -> set[str]:
-    """Every module of the package but ``__main__`` and the Triton-only package."""
+    """Every module of the package but ``__main__`` and the compiled backends."""
     out = set()
     for path in (ROOT / "graphlabels").rglob("*.py"):
         parts = path.relative_to(ROOT).with_suffix("").parts
@@ -124,7 +125,7 @@ def _public_modules() -> set[str]:
         name = ".".join(parts)
         if name == "graphlabels" or parts[-1] == "__main__":
             continue
-        if name == TRITON_ONLY or name.startswith(TRITON_ONLY + "."):
+        if any(name == b or name.startswith(b + ".") for b in BACKEND_ONLY):
             continue
         out.add(name)
     return out
