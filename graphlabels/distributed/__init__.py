@@ -26,6 +26,7 @@ from graphlabels.distributed.halo import DistGraph, ExchangeStats, HaloExchange
 from graphlabels.distributed.launch import free_port, spawn
 from graphlabels.distributed.partition import (
     PartitionBook,
+    halo_sizes,
     partition,
     partition_from_assignment,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "spawn",
     "world_size",
     "PartitionBook",
+    "halo_sizes",
     "partition",
     "partition_from_assignment",
     "DistGraph",

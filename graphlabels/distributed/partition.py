@@ -30,7 +30,13 @@ from torch import Tensor
 
 from graphlabels.ops import CSR, as_csr
 
-__all__ = ["METHODS", "PartitionBook", "partition", "partition_from_assignment"]
+__all__ = [
+    "METHODS",
+    "PartitionBook",
+    "halo_sizes",
+    "partition",
+    "partition_from_assignment",
+]
 
 #: Partition methods of :func:`partition`.
 METHODS = ("contiguous", "rcm", "metis")
@@ -225,3 +231,33 @@ def partition(
             torch.zeros(n, dtype=torch.long), num_parts, method
         )
     return partition_from_assignment(_metis(A, num_parts), num_parts, method)
+
+
+def halo_sizes(edge_index: Tensor | CSR, book: PartitionBook) -> Tensor:
+    """Halo of every rank without a job: ``[R]`` distinct remote in-neighbours.
+
+    The number of rows rank ``r`` receives in each halo exchange (and, summed
+    over ranks, the rows sent), as :class:`~graphlabels.distributed.DistGraph`
+    would find them; one pass over the edges per rank with an ``N``-byte bitmap,
+    so it runs on graphs too large for a CSR copy.
+
+    Args:
+        edge_index: ``[2, E]`` edges (row 0 = source) or the in-edge CSR.
+        book: the partition.
+    """
+    if isinstance(edge_index, CSR):
+        src, dst = edge_index.col.long(), edge_index.row()
+    else:
+        src, dst = edge_index[0].long(), edge_index[1].long()
+    part = book.part.to(src.device)
+    out = torch.zeros(book.num_parts, dtype=torch.long)
+    if src.numel() == 0:
+        return out
+    p_src, p_dst = part[src], part[dst]
+    cut = p_src != p_dst
+    src, p_dst = src[cut], p_dst[cut]
+    for r in range(book.num_parts):
+        seen = torch.zeros(book.num_nodes, dtype=torch.bool, device=src.device)
+        seen[src[p_dst == r]] = True
+        out[r] = int(seen.sum())
+    return out

@@ -74,6 +74,9 @@ def test_halo_is_the_set_of_remote_in_neighbours(job):
         owners = book.part[o["halo"]]
         assert torch.equal(owners, torch.sort(owners).values)
         assert o["recv"] == torch.bincount(owners, minlength=book.num_parts).tolist()
+    sizes = D.halo_sizes(EDGES, book).tolist()
+    assert sizes == [o["halo"].numel() for o in out]
+    assert sizes == D.halo_sizes(A, book).tolist()
 
 
 def test_bytes_sent_per_step(job):
