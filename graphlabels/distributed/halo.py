@@ -124,6 +124,13 @@ class HaloExchange:
         return torch.cat([x, self.exchange(x)])
 
 
+def _comm_device() -> torch.device:
+    """Where set-up collectives run: the current GPU for NCCL, else the CPU."""
+    if dist.is_initialized() and dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
 def local_rows(A: ops.CSR, ids: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
     """Rows ``ids`` of a (possibly memory-mapped) CSR: ``(rowptr, col, value)``.
 
@@ -151,7 +158,9 @@ class DistGraph:
 
     Build it with :meth:`from_csr` (every rank reads only its rows of a global,
     possibly memory-mapped CSR) or :meth:`from_rows` (the rows are already
-    there). Set-up is collective: every rank must build its part together.
+    there). Set-up is collective: every rank must build its part together. The
+    part is built on the CPU; with NCCL move it and the inputs to the rank's GPU
+    (``dg.to("cuda")``) before propagating.
 
     Attributes:
         book: the :class:`PartitionBook`.
@@ -249,20 +258,24 @@ class DistGraph:
         new_col[remote] = n_own + inverse
         csr = ops.CSR(rowptr.long(), new_col, value, n_own + uniq.numel(), check=False)
         # set-up: tell every owner which of its rows this rank needs
-        send_counts = torch.empty_like(recv_counts)
-        need = halo_lid.contiguous()
         if world > 1:
-            dist.all_to_all_single(send_counts, recv_counts)
-            send_index = torch.empty(int(send_counts.sum()), dtype=torch.long)
+            dev = _comm_device()
+            recv_dev = recv_counts.to(dev)
+            send_counts = torch.empty_like(recv_dev)
+            dist.all_to_all_single(send_counts, recv_dev)
+            send_counts = send_counts.cpu()
+            send_index = torch.empty(
+                int(send_counts.sum()), dtype=torch.long, device=dev
+            )
             dist.all_to_all_single(
                 send_index,
-                need,
+                halo_lid.contiguous().to(dev),
                 output_split_sizes=send_counts.tolist(),
                 input_split_sizes=recv_counts.tolist(),
             )
+            send_index = send_index.cpu()
         else:
-            send_counts.copy_(recv_counts)
-            send_index = need
+            send_counts, send_index = recv_counts.clone(), halo_lid.contiguous()
         plan = HaloExchange(send_index, send_counts.tolist(), recv_counts.tolist())
         halo = book.owned[0].new_empty(0)
         if uniq.numel():
@@ -334,7 +347,7 @@ class DistGraph:
                     f"the adjacency has edge weights of shape {list(w.shape)}: "
                     "propagation needs one weight per edge"
                 )
-            neg = (w < 0).any() if A.nnz else torch.zeros((), dtype=torch.bool)
+            neg = (w < 0).any() if A.nnz else col.new_zeros((), dtype=torch.bool)
             if bool(context.all_reduce(neg.long().view(1), "max")):
                 raise ValueError(
                     "the adjacency has negative weights: propagation needs "
@@ -369,7 +382,7 @@ class DistGraph:
         n = A.num_rows
         row, col = A.row(), A.col
         ar = torch.arange(n, device=col.device)
-        is_loop = col == ar[row] if A.nnz else torch.zeros(0, dtype=torch.bool)
+        is_loop = col == ar[row]
         loop_w = None
         if A.value is not None:
             loop_w = torch.full((n,), key, dtype=A.value.dtype, device=col.device)

@@ -260,6 +260,7 @@ def dist_correct_and_smooth(
     check_norm(correction_norm)
     check_norm(smoothing_norm)
     idx, lab = _cs_inputs(dg, y_soft, y_true, mask)
+    dev = y_soft.device
     # correct
     err0 = lab - y_soft[idx]
     error = torch.zeros_like(y_soft)
@@ -277,7 +278,10 @@ def dist_correct_and_smooth(
     )
     if autoscale:
         both = torch.stack(
-            [err0.abs().sum(), torch.tensor(float(idx.numel()), dtype=err0.dtype)]
+            [
+                err0.abs().sum(),
+                torch.tensor(float(idx.numel()), dtype=err0.dtype, device=dev),
+            ]
         )
         total = context.all_reduce(both, "sum")
         sigma = total[0] / total[1]
@@ -407,13 +411,9 @@ def dist_low_score_mask(dg: DistGraph, score: Tensor, eta1: float) -> Tensor:
     key = _order_keys(score)
     if k == 0:
         return torch.zeros_like(key, dtype=torch.bool)
-    big = torch.iinfo(torch.int64).max
-    lo = context.all_reduce(
-        (key.min() if key.numel() else torch.tensor(big)).view(1), "min"
-    )
-    hi = context.all_reduce(
-        (key.max() if key.numel() else torch.tensor(-big)).view(1), "max"
-    )
+    big = torch.tensor(torch.iinfo(torch.int64).max, device=key.device)
+    lo = context.all_reduce((key.min() if key.numel() else big).view(1), "min")
+    hi = context.all_reduce((key.max() if key.numel() else -big).view(1), "max")
     t = _smallest_reaching(int(lo), int(hi), lambda v: _count(key <= v), k)
     below = key < t
     need = k - _count(below)
