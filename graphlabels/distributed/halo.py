@@ -135,7 +135,7 @@ def local_rows(A: ops.CSR, ids: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
     """Rows ``ids`` of a (possibly memory-mapped) CSR: ``(rowptr, col, value)``.
 
     Only the entries of those rows are read; columns keep global ids and their
-    order within each row.
+    order within each row. The result is on the CPU.
     """
     ids = ids.long().to(A.rowptr.device)
     start = A.rowptr[ids]
@@ -148,8 +148,9 @@ def local_rows(A: ops.CSR, ids: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
         start.cpu() - rowptr[:-1], counts.cpu(), output_size=nnz
     )
     pos = offset + torch.arange(nnz)
-    col = torch.as_tensor(A.col[pos]).long()
-    value = None if A.value is None else torch.as_tensor(A.value[pos])
+    pos = pos.to(A.col.device)
+    col = torch.as_tensor(A.col[pos]).long().cpu()
+    value = None if A.value is None else torch.as_tensor(A.value[pos]).cpu()
     return rowptr, col, value
 
 

@@ -42,7 +42,7 @@ __all__ = [
 METHODS = ("contiguous", "rcm", "metis")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PartitionBook:
     """Where every node lives.
 

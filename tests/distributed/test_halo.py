@@ -139,3 +139,22 @@ def test_building_rejects_a_mismatched_job_or_rows():
         D.DistGraph.from_rows(
             torch.tensor([0] + [1] * 9), torch.tensor([12]), None, book1
         )
+
+
+def test_rows_come_from_a_memory_mapped_csr(tmp_path):
+    from graphlabels.data.ondisk import open_ondisk, write_ondisk
+
+    A = weighted_csr()
+    path = write_ondisk(
+        {"edge_index": EDGES, "num_nodes": N, "edge_weight": A.value[A.perm.argsort()]},
+        tmp_path / "g",
+    )
+    disk = open_ondisk(path).csr()
+    assert disk.col.dtype == torch.int32  # the stored index type, not widened
+    ids = torch.tensor([8, 0, 7, 2])
+    rowptr, col, value = local_rows(disk, ids)
+    sub = ops.CSR(rowptr, col, value, N).to_dense(torch.float64)
+    torch.testing.assert_close(sub, A.to_dense(torch.float64)[ids])
+    dg = D.DistGraph.from_csr(disk, D.partition(None, 1, num_nodes=N), rank=0)
+    x = torch.randn(N, 2, dtype=torch.float64)
+    torch.testing.assert_close(dg.spmm(x), A.to_dense(torch.float64) @ x)
