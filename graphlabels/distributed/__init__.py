@@ -3,6 +3,12 @@
 - :mod:`~graphlabels.distributed.context`: the process group, its timeouts and
   rank helpers.
 - :func:`spawn`: a job of several processes on this machine, without ``torchrun``.
+- :mod:`~graphlabels.distributed.partition`: split the nodes across ranks
+  (contiguous, RCM, METIS) into a :class:`PartitionBook`.
+- :class:`DistGraph`: one rank's rows of a graph and the halo exchange of a
+  distributed SpMM step (``all_to_all_single``).
+- :mod:`~graphlabels.distributed.propagation`: label propagation, C&S, SGC
+  features and LNU scores on a partitioned graph.
 """
 
 from graphlabels.distributed.context import (
@@ -16,7 +22,23 @@ from graphlabels.distributed.context import (
     shutdown,
     world_size,
 )
+from graphlabels.distributed.halo import DistGraph, ExchangeStats, HaloExchange
 from graphlabels.distributed.launch import free_port, spawn
+from graphlabels.distributed.partition import (
+    PartitionBook,
+    halo_sizes,
+    partition,
+    partition_from_assignment,
+)
+from graphlabels.distributed.propagation import (
+    dist_correct_and_smooth,
+    dist_label_propagation,
+    dist_low_score_mask,
+    dist_non_uniformity,
+    dist_propagate,
+    dist_sgc_features,
+    gather_to_main,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -30,4 +52,18 @@ __all__ = [
     "shutdown",
     "spawn",
     "world_size",
+    "PartitionBook",
+    "halo_sizes",
+    "partition",
+    "partition_from_assignment",
+    "DistGraph",
+    "ExchangeStats",
+    "HaloExchange",
+    "dist_correct_and_smooth",
+    "dist_label_propagation",
+    "dist_low_score_mask",
+    "dist_non_uniformity",
+    "dist_propagate",
+    "dist_sgc_features",
+    "gather_to_main",
 ]
