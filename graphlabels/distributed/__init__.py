@@ -3,6 +3,8 @@
 - :mod:`~graphlabels.distributed.context`: the process group, its timeouts and
   rank helpers.
 - :func:`spawn`: a job of several processes on this machine, without ``torchrun``.
+- :class:`DistributedTrainer`: data-parallel mini-batch training with
+  checkpoints (:mod:`~graphlabels.distributed.checkpoint`) and a failure model.
 """
 
 from graphlabels.distributed.context import (
@@ -30,4 +32,18 @@ __all__ = [
     "shutdown",
     "spawn",
     "world_size",
+]
+
+from graphlabels.distributed.checkpoint import (  # noqa: E402
+    checkpoint_path,
+    load_checkpoint,
+    save_checkpoint,
+)
+from graphlabels.distributed.trainer import DistributedTrainer  # noqa: E402
+
+__all__ += [
+    "DistributedTrainer",
+    "checkpoint_path",
+    "load_checkpoint",
+    "save_checkpoint",
 ]
