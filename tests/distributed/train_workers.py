@@ -57,13 +57,17 @@ def fit(rank: int, spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Train ``spec["models"]`` x ``spec["seeds"]``; what each run gave."""
     torch.set_num_threads(1)
     graph = make_graph(spec)
+    y = None
+    if spec.get("noise"):  # random training targets: validation gets worse
+        gen = torch.Generator().manual_seed(0)
+        y = torch.randint(0, graph.num_classes, (graph.num_nodes,), generator=gen)
     out = []
     for name in spec["models"]:
         for seed in spec["seeds"]:
             torch.manual_seed(seed)
             model = make_model(name, graph)
             trainer = RecordingTrainer(**spec["trainer"])
-            res = trainer(model, graph, seed=seed)
+            res = trainer(model, graph, y=y, seed=seed)
             out.append(
                 {
                     "model": name,
@@ -104,7 +108,15 @@ def _rank_main(
 
 
 def launch(
-    fn, world: int, args=(), *, out: str, seconds: float, timeout: float, env=None
+    fn,
+    world: int,
+    args=(),
+    *,
+    out: str,
+    seconds: float,
+    timeout: float,
+    env=None,
+    wait=None,
 ) -> list[dict[str, Any] | None]:
     """Run ``fn(rank, *args)`` in ``world`` processes that end on their own.
 
@@ -112,7 +124,8 @@ def launch(
     the others be killed: each survivor's own outcome (its return value, or the
     error it raised, and its seconds) is returned; ``None`` for a rank that
     wrote nothing (it died). Every process still alive after ``timeout`` seconds
-    is killed and makes this raise :class:`TimeoutError`.
+    is killed and makes this raise :class:`TimeoutError`. With ``wait`` (ranks),
+    only those are waited for; the others are killed when they have ended.
     """
     ctx = mp.get_context("spawn")
     port = free_port()
@@ -127,9 +140,10 @@ def launch(
         p.start()
     deadline = time.monotonic() + timeout
     try:
-        for p in procs:
-            p.join(max(0.1, deadline - time.monotonic()))
-        alive = [r for r, p in enumerate(procs) if p.is_alive()]
+        waited = range(world) if wait is None else wait
+        for r in waited:
+            procs[r].join(max(0.1, deadline - time.monotonic()))
+        alive = [r for r in waited if procs[r].is_alive()]
         if alive:
             raise TimeoutError(f"ranks {alive} still running after {timeout:g} s")
     finally:
