@@ -20,14 +20,19 @@ small in-memory graph, or the memory-mapped on-disk format)::
 
 Restarted by ``torchrun`` after a rank dies, resuming from the checkpoint::
 
-    torchrun --nproc-per-node 2 --max-restarts 3 --rdzv-backend c10d \
-        --rdzv-endpoint 127.0.0.1:29400 -m graphlabels train cora ... \
-        --distributed --checkpoint-dir ckpt
+    TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1 torchrun --nproc-per-node 2 \
+        --max-restarts 3 --rdzv-backend c10d --rdzv-endpoint 127.0.0.1:29400 \
+        -m graphlabels train cora ... --distributed --checkpoint-dir ckpt
+
+(``TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1`` gives each attempt a fresh store: with
+the rendezvous store shared, a restarted rank can read the previous attempt's
+addresses and fail to connect, pytorch/pytorch#135712.)
 
 Several machines: the same command on each, with ``--nnodes M`` and the address
 of one of them as the rendezvous endpoint (``--rdzv-endpoint HOST:29400
---rdzv-id JOB``); the checkpoint folder must then be on shared storage (rank 0
-writes and reads it and sends the state to the other ranks). From Python::
+--rdzv-id JOB``). Rank 0 alone writes and reads the checkpoints and sends the
+state to the other ranks; since a restart may place rank 0 on another machine,
+keep the checkpoint folder on storage all machines see. From Python::
 
     from graphlabels import distributed
     distributed.init()
@@ -41,7 +46,7 @@ What a rank does:
   out, so every rank has the same number of batches and the collectives always
   match; ``batch_size`` is the *global* batch size (each rank takes
   ``ceil(batch_size / world_size)`` seeds per step), so the same settings give
-  the same number of optimiser steps per epoch on any number of processes;
+  (about) the same number of optimiser steps per epoch on any number of processes;
 - neighbour sampling draws from ``(seed, epoch, batch, rank)`` and dropout from
   a torch generator seeded with ``seed + rank`` (rank 0 continues the caller's
   stream); the initial parameters are rank 0's (``DistributedDataParallel``
@@ -346,6 +351,8 @@ class DistributedTrainer(MiniBatchTrainer):
         )
         dist.all_reduce(sums)
         correct, loss, count = sums.tolist()
+        if count == 0:  # an empty validation mask, as accuracy() scores it
+            return float("nan"), float("nan")
         return 100.0 * correct / count, -loss / count
 
     def _progress(self) -> bool:
@@ -361,7 +368,9 @@ class DistributedTrainer(MiniBatchTrainer):
         done = run.epoch + 1
         if done % self.checkpoint_every and not run.stopped and done != self.epochs:
             return
-        rng = torch.get_rng_state()
+        rng = {"cpu": torch.get_rng_state()}
+        if torch.cuda.is_available():
+            rng["cuda"] = torch.cuda.get_rng_state()
         states = [rng]
         if context.world_size() > 1:
             states = [None] * context.world_size()
@@ -429,7 +438,9 @@ class DistributedTrainer(MiniBatchTrainer):
         rng = state["rng"]
         same = len(rng) == context.world_size()
         if same:
-            torch.set_rng_state(rng[context.rank()])
+            torch.set_rng_state(rng[context.rank()]["cpu"])
+            if "cuda" in rng[context.rank()] and torch.cuda.is_available():
+                torch.cuda.set_rng_state(rng[context.rank()]["cuda"])
         if context.is_main():
             what = (
                 "finished"

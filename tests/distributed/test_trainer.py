@@ -80,10 +80,14 @@ def test_two_ranks_on_cora_match_one_process(data_root):
         assert abs(ma - mb) <= 5 * se, (name, a, b)
 
 
-def test_four_ranks_stop_at_the_same_epoch():
-    # random training targets: validation stops improving within a few epochs
+def test_four_ranks_stop_at_the_same_epoch(tmp_path):
+    from graphlabels.data.ondisk import write_ondisk
+
+    # every rank maps the same on-disk graph; random training targets make
+    # validation stop improving within a few epochs
     spec = {
-        "graph": "csbm",
+        "graph": "ondisk",
+        "path": str(write_ondisk(make_graph({"graph": "csbm"}), tmp_path / "g")),
         "models": ["sage"],
         "seeds": [0],
         "noise": True,

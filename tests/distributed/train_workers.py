@@ -39,6 +39,10 @@ def make_graph(spec: dict[str, Any]):
         from graphlabels.data import load
 
         return load("cora", root=spec["root"])
+    if spec["graph"] == "ondisk":  # a memory-mapped graph, opened by every rank
+        from graphlabels.data.ondisk import open_ondisk
+
+        return open_ondisk(spec["path"])
     from graphlabels.data.synthetic import csbm
 
     return csbm(
