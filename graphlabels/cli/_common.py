@@ -19,10 +19,12 @@ __all__ = [
     "DATASET_HELP",
     "add_dataset",
     "add_defaulted",
+    "add_distributed",
     "add_minibatch",
     "add_output_options",
     "add_split_options",
     "default_of",
+    "distributed",
     "fraction",
     "load_graph",
     "minibatch",
@@ -232,6 +234,98 @@ def minibatch(args: argparse.Namespace) -> dict[str, Any]:
     if args.fanout is not None and args.batch_size is None:
         raise ValueError("--fanout is for mini-batch training: pass --batch-size too")
     return {"batch_size": args.batch_size, "fanouts": args.fanout}
+
+
+def add_distributed(p: argparse.ArgumentParser) -> None:
+    """``--distributed``, ``--checkpoint-dir`` and ``--checkpoint-every``.
+
+    Data-parallel training on every process of a ``torchrun`` job (see
+    :mod:`graphlabels.distributed.trainer`); :func:`distributed` reads them.
+    """
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="data-parallel mini-batch training on every process of a torchrun job "
+        "(gloo on CPU, NCCL on GPU; --batch-size is the global batch size): "
+        "`torchrun --nproc-per-node N -m graphlabels COMMAND ... --distributed`; "
+        "only rank 0 prints and writes files",
+    )
+    p.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --distributed: rank 0 keeps checkpoints here, and a run that finds "
+        "its checkpoint resumes from it (torchrun --max-restarts N restarts a job "
+        "after a rank dies) (default: none)",
+    )
+    p.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        default=1,
+        metavar="K",
+        help="write a checkpoint every K epochs (default: %(default)s)",
+    )
+
+
+def distributed(args: argparse.Namespace) -> dict[str, Any] | None:
+    """Join the ``torchrun`` job for ``--distributed``; the checkpoint settings.
+
+    Checks the options first (``--distributed`` needs ``--batch-size`` and a
+    launcher; ``--checkpoint-dir`` needs ``--distributed``). On ranks other than
+    0 it silences stdout and drops ``--json`` and ``--plot``, so only rank 0
+    prints results and writes files; rank 0 logs checkpoint resumptions to
+    stderr.
+
+    Returns:
+        :obj:`None` without ``--distributed``; else the keyword arguments of
+        :meth:`graphlabels.distributed.DistributedTrainer.from_trainer`.
+    """
+    if not args.distributed:
+        if args.checkpoint_dir is not None:
+            raise ValueError(
+                "--checkpoint-dir is for --distributed training: pass --distributed "
+                "(and start the command with torchrun)"
+            )
+        return None
+    if args.batch_size is None:
+        raise ValueError(
+            "--distributed trains on neighbour-sampled mini-batches: pass "
+            "--batch-size too (the global batch size, split over the processes)"
+        )
+    import atexit
+    import logging
+    import sys
+
+    from graphlabels.distributed import init, shutdown
+
+    try:
+        ctx = init()
+    except RuntimeError as e:
+        if "needs a launcher" in str(e):  # a usage error, not a failure
+            raise ValueError(str(e)) from e
+        raise
+    atexit.register(shutdown)
+    if str(getattr(args, "device", "cpu")).startswith("cuda"):
+        import torch
+
+        torch.cuda.set_device(ctx.local_rank)
+    if ctx.is_main:
+        log = logging.getLogger("graphlabels.distributed")
+        log.setLevel(logging.INFO)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("graphlabels: %(message)s"))
+        log.addHandler(handler)
+    else:
+        sys.stdout = open(os.devnull, "w")  # for the rest of the process
+        for name in ("json", "plot"):
+            if hasattr(args, name):
+                setattr(args, name, None)
+        args.quiet = True
+    return {
+        "checkpoint_dir": args.checkpoint_dir,
+        "checkpoint_every": args.checkpoint_every,
+    }
 
 
 def add_dataset(p: argparse.ArgumentParser, help: str = DATASET_HELP) -> None:

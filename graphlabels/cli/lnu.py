@@ -26,7 +26,9 @@ from typing import Any
 import torch
 
 from graphlabels.cli._common import (
+    add_distributed,
     default_of,
+    distributed,
     load_graph,
     minibatch,
     output_path,
@@ -123,6 +125,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="PNG of accuracy per score decile (base model, run 0)",
     )
+    add_distributed(p)
     p.set_defaults(run=run)
 
 
@@ -150,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     sampled = minibatch(args)
+    data_parallel = distributed(args)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     graph = load_graph(args)
@@ -168,6 +172,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         model_kw = minibatch_model_kwargs(args.model, model_kw, sampled["fanouts"])
         train_kw = {"trainer": make_trainer(fit_kw, **sampled)}
+        if data_parallel is not None:
+            from graphlabels.distributed import DistributedTrainer, world_size
+
+            train_kw["trainer"] = DistributedTrainer.from_trainer(
+                train_kw["trainer"], **data_parallel
+            )
+            print(f"data-parallel on {world_size()} processes")
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
     lnu = LabelNonUniformity(
         model_factory(args.model, graph, **model_kw),

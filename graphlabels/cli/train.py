@@ -15,9 +15,11 @@ import torch
 
 from graphlabels.cli._common import (
     add_dataset,
+    add_distributed,
     add_minibatch,
     add_output_options,
     default_of,
+    distributed,
     fraction,
     load_graph,
     minibatch,
@@ -111,26 +113,37 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "train and evaluate a base model over several seeds",
         __doc__,
     )
+    add_distributed(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Train ``args.model`` on ``args.dataset`` ``args.runs`` times and report."""
-    from graphlabels.train.presets import hyperparameters, train_preset
+    from graphlabels.train.presets import hyperparameters, make_trainer, train_preset
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     start = time.perf_counter()
     sampled = minibatch(args)
+    data_parallel = distributed(args)
     graph = load_graph(args).to(args.device)
     model_kw, fit_kw = hyperparameters(args.model, args.dataset, **overrides(args))
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
+    trainer = None
+    if data_parallel is not None:
+        from graphlabels.distributed import DistributedTrainer, world_size
+
+        trainer = DistributedTrainer.from_trainer(
+            make_trainer(fit_kw, **sampled), **data_parallel
+        )
+        print(f"data-parallel on {world_size()} processes")
     res = train_preset(
         args.model,
         graph,
         args.runs,
         dataset=args.dataset,
         progress=not args.quiet,
+        trainer=trainer,
         **sampled,
         **overrides(args),
     )
@@ -149,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         "split": graph.split_info,
         "batch_size": args.batch_size,
         "fanouts": None if args.fanout is None else list(args.fanout),
+        "processes": 1 if trainer is None else world_size(),
         "seconds": round(seconds, 3),
         "device": str(args.device),
         "threads": torch.get_num_threads(),

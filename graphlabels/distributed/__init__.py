@@ -9,8 +9,15 @@
   distributed SpMM step (``all_to_all_single``).
 - :mod:`~graphlabels.distributed.propagation`: label propagation, C&S, SGC
   features and LNU scores on a partitioned graph.
+- :class:`DistributedTrainer`: data-parallel mini-batch training with
+  checkpoints (:mod:`~graphlabels.distributed.checkpoint`) and a failure model.
 """
 
+from graphlabels.distributed.checkpoint import (
+    checkpoint_path,
+    load_checkpoint,
+    save_checkpoint,
+)
 from graphlabels.distributed.context import (
     DEFAULT_TIMEOUT,
     Context,
@@ -39,6 +46,7 @@ from graphlabels.distributed.propagation import (
     dist_sgc_features,
     gather_to_main,
 )
+from graphlabels.distributed.trainer import DistributedTrainer
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -66,4 +74,8 @@ __all__ = [
     "dist_propagate",
     "dist_sgc_features",
     "gather_to_main",
+    "DistributedTrainer",
+    "checkpoint_path",
+    "load_checkpoint",
+    "save_checkpoint",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import torch
@@ -170,8 +170,24 @@ class MiniBatchTrainer:
         """
         if options:
             raise TypeError(
-                f"MiniBatchTrainer got unsupported options {sorted(options)}"
+                f"{type(self).__name__} got unsupported options {sorted(options)}"
             )
+        run = self._begin(model, graph, y, train_mask, seed, split, sample_weight)
+        self._fit(run)
+        return self._end(run)
+
+    # ------------------------------------------------- pieces a subclass changes
+    def _begin(
+        self,
+        model: nn.Module,
+        graph: Any,
+        y: Tensor | None,
+        train_mask: Tensor | None,
+        seed: int | None,
+        split: int,
+        sample_weight: Tensor | None,
+    ) -> _Run:
+        """Check the inputs and set up the model, optimiser and loader."""
         if seed is not None:
             seed_everything(seed)
         if graph.num_splits > 1:
@@ -179,19 +195,36 @@ class MiniBatchTrainer:
         if getattr(graph, "x", None) is None:
             raise ValueError("graph has no node features x: models need features")
         kind = self._kind(model)
-        target, (tr, va, te) = _fit_inputs(graph, y, train_mask, None)
+        target, masks = _fit_inputs(graph, y, train_mask, None)
         if device := self.device:
             model = model.to(device)
         p = next(iter(model.parameters()), None)
         if p is None:
             raise ValueError(f"{type(model).__name__} has no trainable parameters")
-        device = p.device
         params = [q for q in model.parameters() if q.requires_grad]
         opt = torch.optim.Adam(params, lr=self.lr, weight_decay=self.weight_decay)
-        loader = NeighborLoader(
+        return _Run(
+            model=model,
+            net=model,
+            graph=graph,
+            kind=kind,
+            device=p.device,
+            opt=opt,
+            loader=self._loader(graph, masks[0], target, seed),
+            target=target,
+            masks=masks,
+            weights=None if sample_weight is None else torch.as_tensor(sample_weight),
+            best_state=copy.deepcopy(model.state_dict()),
+        )
+
+    def _loader(
+        self, graph: Any, train: Tensor, target: Tensor, seed: int | None
+    ) -> NeighborLoader:
+        """The loader of the training batches."""
+        return NeighborLoader(
             graph,
             self.fanouts,
-            tr,
+            train,
             batch_size=self.batch_size,
             shuffle=True,
             replace=self.replace,
@@ -199,62 +232,123 @@ class MiniBatchTrainer:
             prefetch=self.prefetch,
             y=target,
         )
-        w_all = None if sample_weight is None else torch.as_tensor(sample_weight)
 
-        best = (-1.0, float("-inf"))
-        best_state = copy.deepcopy(model.state_dict())
-        best_logits: Tensor | None = None
-        best_epoch, since, epoch = 0, 0, -1
-        bar = tqdm(range(self.epochs), desc="epochs", disable=not self.progress)
+    def _batches(self, run: _Run, epoch: int) -> Iterable[Any]:
+        """The batches of ``epoch`` (a fixed function of the seed and epoch)."""
+        run.loader.set_epoch(epoch)
+        return run.loader
+
+    def _train_step(self, run: _Run, batch: Any) -> float:
+        """One optimiser step on ``batch``; its mean loss."""
+        batch = batch.to(run.device)
+        run.opt.zero_grad()
+        if run.kind == "blocks":
+            out = run.net(batch.x, batch.blocks)
+        else:
+            out = run.net(batch.x, batch.edge_index)[: batch.batch_size]
+        if run.weights is None:
+            loss = F.cross_entropy(out, batch.y)
+        else:
+            w = run.weights.index_select(0, batch.seeds.cpu()).float().to(run.device)
+            loss = F.cross_entropy(out, batch.y, reduction="none")
+            loss = (loss * w).sum() / w.sum().clamp_min(1e-12)
+        loss.backward()
+        run.opt.step()
+        return float(loss.detach())
+
+    def _score(self, run: _Run, logits: Tensor) -> tuple[float, float]:
+        """Validation ``(accuracy, -loss)`` of ``logits``: larger is better."""
+        y, va = run.graph.y, run.masks[1]
+        return accuracy(logits, y, va), -float(F.cross_entropy(logits[va], y[va]))
+
+    def _after_epoch(self, run: _Run) -> None:
+        """Called after each epoch (and its evaluation); does nothing here."""
+
+    def _progress(self) -> bool:
+        return self.progress
+
+    def _fit(self, run: _Run) -> None:
+        """The epochs from ``run.start``: train, evaluate, early-stop."""
+        va = run.masks[1]
+        bar = tqdm(
+            range(run.start, self.epochs), desc="epochs", disable=not self._progress()
+        )
         for epoch in bar:
-            model.train()
+            run.epoch = epoch
+            run.net.train()
             total, count = 0.0, 0
-            for batch in loader:
-                batch = batch.to(device)
-                opt.zero_grad()
-                if kind == "blocks":
-                    out = model(batch.x, batch.blocks)
-                else:
-                    out = model(batch.x, batch.edge_index)[: batch.batch_size]
-                if w_all is None:
-                    loss = F.cross_entropy(out, batch.y)
-                else:
-                    w = w_all.index_select(0, batch.seeds.cpu()).float().to(device)
-                    loss = F.cross_entropy(out, batch.y, reduction="none")
-                    loss = (loss * w).sum() / w.sum().clamp_min(1e-12)
-                loss.backward()
-                opt.step()
-                total += float(loss.detach()) * batch.batch_size
+            for batch in self._batches(run, epoch):
+                total += self._train_step(run, batch) * batch.batch_size
                 count += batch.batch_size
             last = epoch + 1 == self.epochs
-            if va is None or ((epoch + 1) % self.eval_every and not last):
-                continue
-            logits = self._infer(model, graph, kind, device)
-            yv = graph.y[va]
-            score = (
-                accuracy(logits, graph.y, va),
-                -float(F.cross_entropy(logits[va], yv)),
-            )
-            if score[0] > best[0] or (score[0] == best[0] and score[1] > best[1]):
-                best, best_epoch, since = score, epoch, 0
-                best_state = copy.deepcopy(model.state_dict())
-                best_logits = logits
-            else:
-                since += 1
-            if self.progress:
-                bar.set_postfix(
-                    loss=f"{total / max(count, 1):.3f}", val=f"{score[0]:.1f}"
-                )
-            if self.patience is not None and since >= self.patience:
+            if va is not None and not ((epoch + 1) % self.eval_every and not last):
+                logits = self._infer(run.model, run.graph, run.kind, run.device)
+                score = self._score(run, logits)
+                best = run.best
+                if score[0] > best[0] or (score[0] == best[0] and score[1] > best[1]):
+                    run.best, run.best_epoch, run.since = score, epoch, 0
+                    run.best_state = copy.deepcopy(run.model.state_dict())
+                    run.best_logits = logits
+                else:
+                    run.since += 1
+                if self._progress():
+                    bar.set_postfix(
+                        loss=f"{total / max(count, 1):.3f}", val=f"{score[0]:.1f}"
+                    )
+                if self.patience is not None and run.since >= self.patience:
+                    run.stopped = True
+            self._after_epoch(run)
+            if run.stopped:
                 break
-        if va is not None:
-            model.load_state_dict(best_state)
+
+    def _end(self, run: _Run) -> FitResult:
+        """Restore the best weights; the result with all-node eval logits."""
+        model = run.model
+        if run.masks[1] is not None:
+            model.load_state_dict(run.best_state)
         else:
-            best_epoch = epoch
-        logits = best_logits
+            run.best_epoch = run.epoch
+        logits = run.best_logits
         if logits is None:
-            logits = self._infer(model, graph, kind, device)
+            logits = self._infer(model, run.graph, run.kind, run.device)
         model.eval()
         return _fit_result(
-            model, logits, graph.y, target, (tr, va, te), best_epoch, epoch + 1
+            model,
+            logits,
+            run.graph.y,
+            run.target,
+            run.masks,
+            run.best_epoch,
+            run.epoch + 1,
         )
+
+
+@dataclasses.dataclass(eq=False)
+class _Run:
+    """The state of one training call of :class:`MiniBatchTrainer`.
+
+    ``net`` is the module trained (``model`` itself, or a wrapper of it such as
+    ``DistributedDataParallel``); ``epoch`` is the epoch running or last run,
+    ``start`` the first epoch to run (after a resumed checkpoint), ``best`` the
+    best validation ``(accuracy, -loss)``.
+    """
+
+    model: nn.Module
+    net: nn.Module
+    graph: Any
+    kind: str
+    device: torch.device
+    opt: torch.optim.Optimizer
+    loader: Any
+    target: Tensor
+    masks: tuple[Tensor, Tensor | None, Tensor | None]
+    weights: Tensor | None
+    best_state: dict[str, Any]
+    best: tuple[float, float] = (-1.0, float("-inf"))
+    best_logits: Tensor | None = None
+    best_epoch: int = 0
+    since: int = 0
+    epoch: int = -1
+    start: int = 0
+    stopped: bool = False
+    seed: int | None = None

@@ -292,6 +292,7 @@ def train_preset(
     progress: bool = False,
     batch_size: int | None = None,
     fanouts: Sequence[int] | None = None,
+    trainer: Trainer | None = None,
     **overrides: Any,
 ) -> PresetResult:
     """Train ``model`` with its preset over seeds ``0..runs-1``.
@@ -310,6 +311,10 @@ def train_preset(
         batch_size: train on neighbour-sampled mini-batches of this many seed
             nodes (default: :obj:`None`, full batch; see :func:`make_trainer`).
         fanouts: sampled neighbours per hop, one per layer (default: ``10, 10``).
+        trainer: train with this trainer instead of :func:`make_trainer`'s (e.g.
+            a :class:`~graphlabels.distributed.DistributedTrainer` built from it);
+            ``batch_size`` and ``fanouts`` still set the model's layers
+            (default: :obj:`None`).
         **overrides: see :func:`hyperparameters`.
     """
     from graphlabels.nn import count_parameters
@@ -324,7 +329,8 @@ def train_preset(
         model_kw = minibatch_model_kwargs(model, model_kw, fanouts)
     make = model_factory(model, graph, **model_kw)
     n_params = count_parameters(make(0))
-    trainer = make_trainer(fit_kw, batch_size=batch_size, fanouts=fanouts)
+    if trainer is None:
+        trainer = make_trainer(fit_kw, batch_size=batch_size, fanouts=fanouts)
     res = run_seeds(make, graph, runs, progress=progress, trainer=trainer)
     return PresetResult(
         model=model,
