@@ -7,8 +7,10 @@ print; the work is done by library functions.
 User errors -- a bad option (argparse), or a ``ValueError``, ``TypeError``,
 ``FileNotFoundError`` or ``ImportError`` raised by the library's input checks --
 print one line ``graphlabels: error: ...`` to stderr and exit with code 2;
-``--debug`` shows the traceback instead. Any other exception is a bug and keeps
-its traceback.
+``--debug`` shows the traceback instead. In a distributed job, a rank whose peer
+died prints the one-line reason and exits with code 1
+(:class:`graphlabels.distributed.PeerFailure`). Any other exception is a bug and
+keeps its traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+
+from graphlabels.distributed.context import PeerFailure
 
 __all__ = ["COMMANDS", "USER_ERRORS", "UsageError", "build_parser", "main"]
 
@@ -133,6 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"graphlabels: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except PeerFailure as exc:
+        if debug:
+            raise
+        print(f"graphlabels: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

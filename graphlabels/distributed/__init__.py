@@ -21,6 +21,7 @@ from graphlabels.distributed.checkpoint import (
 from graphlabels.distributed.context import (
     DEFAULT_TIMEOUT,
     Context,
+    PeerFailure,
     all_reduce,
     barrier,
     init,
@@ -51,6 +52,7 @@ from graphlabels.distributed.trainer import DistributedTrainer
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Context",
+    "PeerFailure",
     "all_reduce",
     "barrier",
     "free_port",

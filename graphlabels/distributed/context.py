@@ -26,6 +26,7 @@ from torch import Tensor
 __all__ = [
     "DEFAULT_TIMEOUT",
     "Context",
+    "PeerFailure",
     "all_reduce",
     "barrier",
     "init",
@@ -40,6 +41,14 @@ __all__ = [
 #: for a slow epoch between collectives, short enough that a job with a dead
 #: peer ends within minutes.
 DEFAULT_TIMEOUT = timedelta(seconds=300)
+
+
+class PeerFailure(RuntimeError):
+    """A collective failed because another rank died or stopped answering.
+
+    The message names the rank that noticed, the timeout and what to resume from;
+    the command line prints it as one line and exits with code 1.
+    """
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ class DistributedTrainer(MiniBatchTrainer):
             return super().__call__(model, graph, **kwargs)
         except RuntimeError as e:
             if context.world_size() > 1 and _is_collective_failure(e):
-                raise RuntimeError(self._failure(e)) from e
+                raise context.PeerFailure(self._failure(e)) from e
             raise
 
     def _failure(self, e: BaseException) -> str:

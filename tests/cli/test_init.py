@@ -1,7 +1,10 @@
 import subprocess
 import sys
 
+import pytest
+
 from graphlabels.cli import COMMANDS, build_parser, main
+from graphlabels.distributed import PeerFailure
 
 
 def test_no_arguments_prints_help(capsys):
@@ -26,3 +29,20 @@ def test_console_entry_point_runs():
         check=True,
     )
     assert "usage: graphlabels" in out.stdout
+
+
+def _peer_died(args):
+    raise PeerFailure("rank 0 of 2: a collective failed, so another rank died")
+
+
+def test_a_dead_peer_is_one_line_and_exit_code_1(monkeypatch, capsys):
+    import graphlabels.cli.env as env_cmd
+
+    monkeypatch.setattr(env_cmd, "run", _peer_died)
+    assert main(["env"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "graphlabels: error: rank 0 of 2: a collective failed, so another rank died"
+    ]
+    with pytest.raises(PeerFailure, match="another rank died"):
+        main(["env", "--debug"])

@@ -123,7 +123,7 @@ def test_a_killed_rank_ends_the_others_with_a_clear_message(tmp_path):
     )
     assert out[1] is None  # killed: wrote nothing
     err = out[0]["error"]
-    assert err.startswith("RuntimeError: rank 0 of 2: a collective failed, so another")
+    assert err.startswith("PeerFailure: rank 0 of 2: a collective failed, so another")
     assert "Collectives wait at most 60 s (GRAPHLABELS_DIST_TIMEOUT" in err
     assert f"Resume from the checkpoint {ck / 'train-0000.pt'}" in err
     assert out[0]["seconds"] < 60  # a closed connection fails at once
