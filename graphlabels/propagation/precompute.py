@@ -85,9 +85,14 @@ def propagate_chunked(
     *,
     chunk_size: int = 65536,
     inv_sqrt_degree: np.ndarray | None = None,
+    alpha: float = 1.0,
+    x0: Any = None,
     progress: bool = False,
 ) -> Any:
-    r"""``out = Â x`` (see the module), a block of ``chunk_size`` rows at a time.
+    r"""``out = alpha Â x + (1 - alpha) x0`` (see the module), by row blocks.
+
+    With the defaults ``out = Â x``; with ``x0`` one step of label propagation
+    or of Correct & Smooth's correction and smoothing.
 
     Args:
         indptr: ``[N + 1]`` row offsets of the in-edge CSR (may be memory-mapped).
@@ -98,6 +103,9 @@ def propagate_chunked(
         chunk_size: destination rows per block (default: ``65536``).
         inv_sqrt_degree: :func:`gcn_inv_sqrt_degree` of ``indptr``, when already
             computed (default: computed here).
+        alpha: weight of the propagated term (default: ``1.0``).
+        x0: ``[N, F]`` term weighted ``1 - alpha`` (default: none; needed when
+            ``alpha != 1``).
         progress: show a progress bar over blocks (default: :obj:`False`).
 
     Returns:
@@ -113,6 +121,11 @@ def propagate_chunked(
         raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
     if np.shares_memory(arr, x):
         raise ValueError("out must not be x: propagation reads rows it has written")
+    if alpha != 1.0 and x0 is None:
+        raise ValueError(f"alpha={alpha} needs x0, the term weighted 1 - alpha")
+    x0 = None if x0 is None else _np(x0)
+    if x0 is not None and x0.shape != x.shape:
+        raise ValueError(f"x0 must have x's shape {list(x.shape)}, got {x0.shape}")
     dinv = gcn_inv_sqrt_degree(indptr) if inv_sqrt_degree is None else inv_sqrt_degree
     wide = x.dtype in (np.float32, np.float64)
     blocks = range(0, n, chunk_size)
@@ -130,6 +143,9 @@ def propagate_chunked(
         res = block @ rows
         res += dinv[s:e, None] * np.asarray(x[s:e], dtype=res.dtype)
         res *= dinv[s:e, None]
+        if x0 is not None:
+            res *= alpha
+            res += (1.0 - alpha) * np.asarray(x0[s:e], dtype=res.dtype)
         arr[s:e] = res
     return out
 

@@ -63,6 +63,13 @@ def test_propagate_chunked_takes_tensors_and_checks_inputs():
         t(indptr), t(indices), t(x32), np.zeros_like(x32), chunk_size=5
     )
     np.testing.assert_allclose(out, _dense_reference(ei, x, 1), rtol=1e-5, atol=1e-5)
+    x0 = np.ones_like(x32)
+    mix = propagate_chunked(indptr, indices, x32, np.zeros_like(x32), alpha=0.8, x0=x0)
+    np.testing.assert_allclose(
+        mix, 0.8 * _dense_reference(ei, x, 1) + 0.2, rtol=1e-5, atol=1e-5
+    )
+    with pytest.raises(ValueError, match="alpha=0.5 needs x0"):
+        propagate_chunked(indptr, indices, x32, np.zeros_like(x32), alpha=0.5)
     d = gcn_inv_sqrt_degree(indptr)
     assert d[20] == 1.0 and d.dtype == np.float64
     with pytest.raises(ValueError, match="out must not be x"):
