@@ -87,6 +87,7 @@ def propagate_chunked(
     inv_sqrt_degree: np.ndarray | None = None,
     alpha: float = 1.0,
     x0: Any = None,
+    clip: tuple[float, float] | None = None,
     progress: bool = False,
 ) -> Any:
     r"""``out = alpha Â x + (1 - alpha) x0`` (see the module), by row blocks.
@@ -106,6 +107,8 @@ def propagate_chunked(
         alpha: weight of the propagated term (default: ``1.0``).
         x0: ``[N, F]`` term weighted ``1 - alpha`` (default: none; needed when
             ``alpha != 1``).
+        clip: clamp the output to ``(low, high)`` (C&S: ``(-1, 1)`` for the
+            error, ``(0, 1)`` for the smoothed labels) (default: none).
         progress: show a progress bar over blocks (default: :obj:`False`).
 
     Returns:
@@ -146,6 +149,8 @@ def propagate_chunked(
         if x0 is not None:
             res *= alpha
             res += (1.0 - alpha) * np.asarray(x0[s:e], dtype=res.dtype)
+        if clip is not None:
+            np.clip(res, clip[0], clip[1], out=res)
         arr[s:e] = res
     return out
 

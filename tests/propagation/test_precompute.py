@@ -68,6 +68,12 @@ def test_propagate_chunked_takes_tensors_and_checks_inputs():
     np.testing.assert_allclose(
         mix, 0.8 * _dense_reference(ei, x, 1) + 0.2, rtol=1e-5, atol=1e-5
     )
+    clipped = propagate_chunked(
+        indptr, indices, x32, np.zeros_like(x32), clip=(-0.1, 0.2)
+    )
+    np.testing.assert_allclose(
+        clipped, _dense_reference(ei, x, 1).clip(-0.1, 0.2), rtol=1e-5, atol=1e-5
+    )
     with pytest.raises(ValueError, match="alpha=0.5 needs x0"):
         propagate_chunked(indptr, indices, x32, np.zeros_like(x32), alpha=0.5)
     d = gcn_inv_sqrt_degree(indptr)
