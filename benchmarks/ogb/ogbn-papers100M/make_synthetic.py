@@ -37,8 +37,8 @@ def make(
     features: int = 128,
     classes: int = 172,
     *,
-    homophily: float = 0.6,
-    signal: float = 0.2,
+    homophily: float = 0.25,
+    signal: float = 0.1,
     labelled: float = 0.08,
     seed: int = 0,
 ) -> Path:
@@ -102,8 +102,8 @@ def main() -> None:
     p.add_argument("--edges", type=int, default=15_000_000)
     p.add_argument("--features", type=int, default=128)
     p.add_argument("--classes", type=int, default=172)
-    p.add_argument("--homophily", type=float, default=0.6)
-    p.add_argument("--signal", type=float, default=0.2)
+    p.add_argument("--homophily", type=float, default=0.25)
+    p.add_argument("--signal", type=float, default=0.1)
     p.add_argument("--labelled", type=float, default=0.08)
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
