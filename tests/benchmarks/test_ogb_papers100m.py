@@ -31,7 +31,7 @@ def test_chain_on_a_tiny_synthetic_graph(tmp_path):
     out = tmp_path / "r.json"
     _run(str(SCRIPTS / "make_synthetic.py"), "--root", str(tmp_path), "--nodes",
          "3000", "--edges", "30000", "--features", "16", "--classes", "5",
-         "--signal", "0.3", "--labelled", "0.5")  # fmt: skip
+         "--signal", "0.3", "--homophily", "0.6", "--labelled", "0.5")  # fmt: skip
     label = np.load(tmp_path / "ogb" / "ogbn_papers100M" / "raw" / "node-label.npz")
     assert np.isnan(label["node_label"]).mean() == 0.5  # half the nodes unlabelled
     disk = tmp_path / "disk"
