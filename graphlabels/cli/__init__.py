@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "lnu",
     "propagate",
     "study",
+    "convert",
 )
 
 #: Exceptions reported as one line (exit code 2) rather than a traceback.

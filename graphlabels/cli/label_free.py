@@ -25,10 +25,12 @@ from typing import Any
 
 from graphlabels.cli._common import (
     add_defaulted,
+    add_minibatch,
     add_output_options,
     add_split_options,
     default_of,
     fraction,
+    minibatch,
     nonnegative_float,
     output_path,
     positive_float,
@@ -148,6 +150,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             ),
         },
     )
+    add_minibatch(p)
     p.add_argument(
         "--features",
         default=default_of(load_text_graph, "features"),
@@ -238,8 +241,16 @@ def run(args: argparse.Namespace) -> int:
         InsufficientAnnotations,
         LabelFreePipeline,
     )
+    from graphlabels.train.presets import minibatch_model_kwargs, trainer_kwargs
 
     start = time.perf_counter()
+    sampled = minibatch(args)
+    settings = {"epochs": args.epochs, "lr": args.lr, "weight_decay": args.weight_decay}
+    # the pipeline's default trainer has no early stopping (no validation labels)
+    train_kw = trainer_kwargs(settings, patience=None, **sampled)
+    model_kw = None
+    if args.batch_size is not None:
+        model_kw = minibatch_model_kwargs(args.gnn, {}, args.fanout)
     graph = load_text_graph(
         args.dataset,
         args.root,
@@ -256,13 +267,12 @@ def run(args: argparse.Namespace) -> int:
         filter=args.filter,
         filter_fraction=args.filter_fraction,
         model=args.gnn,
+        model_kwargs=model_kw,
         weighted_loss=args.weighted,
         lnu_eta3=args.lnu_eta3,
-        epochs=args.epochs,
-        lr=args.lr,
-        weight_decay=args.weight_decay,
         seeds=range(args.seeds),
         progress=not args.quiet,
+        **train_kw,
     )
     try:
         pipe.fit(graph)
@@ -276,6 +286,8 @@ def run(args: argparse.Namespace) -> int:
     rec["dataset"] = args.dataset
     rec["features"] = args.features
     rec["split"] = graph.split_info
+    rec["batch_size"] = args.batch_size
+    rec["fanouts"] = None if args.fanout is None else list(args.fanout)
     print(f"{graph}")
     print(
         f"{args.dataset} {rec['selection']}{'+' + args.filter if args.filter else ''} "

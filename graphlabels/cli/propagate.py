@@ -8,9 +8,11 @@ import time
 from graphlabels.cli._common import (
     add_dataset,
     add_defaulted,
+    add_minibatch,
     add_output_options,
     default_of,
     load_graph,
+    minibatch,
     nonnegative_float,
     positive_float,
     positive_int,
@@ -61,13 +63,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             ),
         },
     )
+    add_minibatch(p)
     add_output_options(p, "evaluate's")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``args.method`` on ``args.dataset`` and report."""
+    from graphlabels.train.presets import trainer_kwargs
+
     start = time.perf_counter()
+    sampled = minibatch(args)
+    settings = {"epochs": args.epochs, "lr": args.lr, "weight_decay": args.weight_decay}
+    train_kw = trainer_kwargs(settings, **sampled)  # LP trains nothing: unused
     graph = load_graph(args)
     print(graph)
     res = evaluate(
@@ -76,10 +84,8 @@ def run(args: argparse.Namespace) -> int:
         args.base,
         args.runs,
         hidden_channels=args.hidden,
-        epochs=args.epochs,
-        lr=args.lr,
-        weight_decay=args.weight_decay,
         progress=not args.quiet,
+        **train_kw,
     )
     seconds = time.perf_counter() - start
     name = "lp" if args.method == "lp" else f"{args.base}+cs"
@@ -102,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         **({"base": args.base} if args.method == "cs" else {}),
         **{k: v for k, v in res.items() if k != "base"},
         "split": graph.split_info,
+        "batch_size": args.batch_size,
+        "fanouts": None if args.fanout is None else list(args.fanout),
         "seconds": round(seconds, 3),
     }
     write_json(args.json, record)

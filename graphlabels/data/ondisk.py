@@ -25,9 +25,16 @@ in-memory ``edge_index``); it has the attributes the mini-batch code uses
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import itertools
 import json
+import os
+import shutil
+import tempfile
 import warnings
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,17 +70,33 @@ def _to_numpy(t: Any) -> np.ndarray:
 
 def _write_x(path: Path, x: Any, x_dtype: str) -> None:
     n, f = int(x.shape[0]), int(x.shape[1])
+    chunks = (x[s : s + _CHUNK_ROWS] for s in range(0, n, _CHUNK_ROWS))
+    _write_x_chunks(path, n, f, chunks, x_dtype)
+
+
+def _write_x_chunks(
+    path: Path, n: int, f: int, chunks: Iterator[Any], x_dtype: str
+) -> None:
+    """Write ``[n, f]`` features arriving as consecutive row chunks."""
     out = np.lib.format.open_memmap(
         path, mode="w+", dtype=_X_DTYPES[x_dtype], shape=(n, f)
     )
-    for s in range(0, n, _CHUNK_ROWS):
-        e = min(n, s + _CHUNK_ROWS)
-        part = x[s:e]
-        part = part if isinstance(part, Tensor) else torch.as_tensor(np.asarray(part))
+    s = 0
+    for part in chunks:
+        part = part if isinstance(part, Tensor) else _torch(np.asarray(part))
+        e = s + int(part.shape[0])
+        if e > n or (part.dim() == 2 and int(part.shape[1]) != f):
+            raise ValueError(
+                f"features have more rows or columns than [{n}, {f}] (got rows up to "
+                f"{e}, {tuple(part.shape)[1:]} columns): check the feature file"
+            )
         if x_dtype == "bfloat16":
             out[s:e] = part.to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
         else:
             out[s:e] = part.to(getattr(torch, x_dtype)).numpy()
+        s = e
+    if s != n:
+        raise ValueError(f"features have {s} rows but the graph has {n} nodes")
     out.flush()
     del out
 
@@ -391,6 +414,263 @@ def open_ondisk(path: str | Path) -> OnDiskGraph:
     return OnDiskGraph(path)
 
 
+#: Edges per chunk when an edge list is streamed.
+_EDGE_CHUNK = 1 << 23
+
+# what each OGB node dataset ships (OGB's own layout, see graphlabels.data.ogb)
+_OGB_RAW: dict[str, dict[str, Any]] = {
+    "ogbn-arxiv": {"binary": False, "inverse": False, "split": "time"},
+    "ogbn-products": {"binary": False, "inverse": True, "split": "sales_ranking"},
+    "ogbn-papers100M": {"binary": True, "inverse": False, "split": "time"},
+}
+
+
+class _NpyStream:
+    """Read an ``.npy`` member of an ``.npz`` archive in row chunks.
+
+    Works for stored and compressed archives alike and never holds more than one
+    chunk: OGB's papers100M ``data.npz`` holds 1.6 billion edges and 14 billion
+    feature values.
+    """
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path, self.key = path, key
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+        if f"{key}.npy" not in names:
+            have = ", ".join(n.removesuffix(".npy") for n in names)
+            raise ValueError(
+                f"{path} has no array {key!r} (it has {have}): the file is not "
+                "OGB's; unzip the dataset's archive again"
+            )
+        with self._open() as f:
+            self.shape, self.fortran, self.dtype, self.offset = _npy_header(f)
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator[Any]:
+        with zipfile.ZipFile(self.path) as zf, zf.open(f"{self.key}.npy") as f:
+            yield f
+
+    def rows(
+        self,
+        start: int = 0,
+        stop: int | None = None,
+        chunk: int = _CHUNK_ROWS,
+        shape: tuple[int, ...] | None = None,
+    ) -> Iterator[np.ndarray]:
+        """Rows ``start:stop`` of the array, ``chunk`` at a time.
+
+        ``shape`` reads the stored items in that C-order shape instead (a
+        ``[2, E]`` array as ``(2 * E,)``, or in Fortran order as ``(E, 2)``).
+        """
+        if shape is None:
+            if self.fortran and len(self.shape) > 1:
+                raise ValueError(
+                    f"{self.path}:{self.key} is stored in Fortran order: rows "
+                    "cannot be streamed; re-save it in C order"
+                )
+            shape = self.shape
+        n = shape[0]
+        stop = n if stop is None else stop
+        row_shape = shape[1:]
+        row_bytes = self.dtype.itemsize * int(np.prod(row_shape, dtype=np.int64))
+        with self._open() as f:
+            f.seek(self.offset + start * row_bytes)
+            for s in range(start, stop, chunk):
+                k = min(chunk, stop - s)
+                buf = f.read(k * row_bytes)
+                if len(buf) != k * row_bytes:
+                    raise ValueError(f"{self.path}:{self.key} is truncated")
+                yield np.frombuffer(buf, dtype=self.dtype).reshape(k, *row_shape)
+
+    def read(self) -> np.ndarray:
+        """The whole array (small arrays only)."""
+        parts = list(self.rows(chunk=max(self.shape[0], 1)))
+        if self.shape[0] == 0:
+            return np.zeros(self.shape, dtype=self.dtype)
+        return parts[0].copy()
+
+
+def _npy_header(f: Any) -> tuple[tuple[int, ...], bool, np.dtype, int]:
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    else:
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    return tuple(shape), bool(fortran), np.dtype(dtype), f.tell()
+
+
+def _csv_gz_rows(
+    path: Path, dtype: Any, chunk: int = _CHUNK_ROWS
+) -> Iterator[np.ndarray]:
+    """Rows of a gzipped CSV file without a header, ``chunk`` lines at a time."""
+    with gzip.open(path, "rt") as f:
+        while True:
+            lines = list(itertools.islice(f, chunk))
+            if not lines:
+                return
+            yield np.loadtxt(lines, delimiter=",", dtype=dtype, ndmin=2)
+
+
+def _shrink_npy(path: Path, length: int) -> None:
+    """Cut a 1-D ``.npy`` file to its first ``length`` items, in place.
+
+    numpy pads the header so that the first axis can grow to 21 digits, so the
+    rewritten header has the same size and the data does not move.
+    """
+    with open(path, "r+b") as f:
+        shape, fortran, dtype, offset = _npy_header(f)
+        header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
+        f.seek(0)
+        np.lib.format.write_array_header_1_0(f, {**header, "shape": (length,)})
+        if f.tell() != offset:  # pragma: no cover - numpy's padding changed
+            raise RuntimeError(f"cannot shrink {path}: its header size would change")
+    os.truncate(path, offset + length * dtype.itemsize)
+
+
+def _write_csr_streaming(
+    out: Path,
+    n: int,
+    chunks: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]],
+    num_edges: int,
+    *,
+    both_directions: bool,
+    dedupe: bool,
+    index_dtype: str,
+    progress: bool,
+) -> int:
+    """Write ``indptr.npy`` and ``indices.npy`` from a streamed edge list.
+
+    The in-edge CSR sorted by (target, source), as :func:`write_ondisk` writes
+    it, built in three passes with memory bounded by one chunk of edges plus the
+    ``[N]`` degree and cursor arrays: count in-degrees, place each source at its
+    target's next free slot, then sort (and with ``dedupe`` remove repeated
+    edges from) each row, a block of rows at a time.
+
+    Args:
+        out: the folder.
+        n: number of nodes.
+        chunks: called once per pass, yields ``(src, dst)`` arrays.
+        num_edges: edges the chunks yield (for the progress bars).
+        both_directions: also store each edge reversed.
+        dedupe: drop repeated ``(target, source)`` pairs.
+        index_dtype: dtype of ``indices``.
+        progress: progress bars.
+
+    Returns:
+        The number of stored edges.
+    """
+    from tqdm.auto import tqdm
+
+    def bar(desc: str, total: int) -> Any:
+        return tqdm(total=total, desc=desc, unit="edge", unit_scale=True,
+                    disable=not progress)  # fmt: skip
+
+    deg = np.zeros(n, dtype=np.int64)
+    with bar("count edges", num_edges) as b:
+        for src, dst in chunks():
+            for a in (src, dst):
+                if a.size and (int(a.min()) < 0 or int(a.max()) >= n):
+                    raise ValueError(
+                        f"the edge list has node ids outside [0, {n}) (min "
+                        f"{int(a.min())}, max {int(a.max())}): the edge and node "
+                        "files do not belong together"
+                    )
+            deg += np.bincount(dst, minlength=n)
+            if both_directions:
+                deg += np.bincount(src, minlength=n)
+            b.update(src.size)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(deg, out=indptr[1:])
+    total = int(indptr[-1])
+    idx = np.lib.format.open_memmap(
+        out / "indices.npy", mode="w+", dtype=np.dtype(index_dtype), shape=(total,)
+    )
+    cursor = indptr[:-1].copy()
+    with bar("place edges", num_edges) as b:
+        for src, dst in chunks():
+            if both_directions:
+                src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+            order = np.argsort(dst, kind="stable")
+            d, s_ = dst[order], src[order]
+            first = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+            counts = np.diff(np.r_[first, d.size])
+            rank = np.arange(d.size) - np.repeat(first, counts)
+            idx[cursor[d] + rank] = s_
+            cursor[d[first]] += counts
+            b.update(order.size // (2 if both_directions else 1))
+    del cursor
+    new_deg = deg if not dedupe else np.zeros(n, dtype=np.int64)
+    w, r0 = 0, 0
+    with bar("sort rows", total) as b:
+        while r0 < n:
+            r1 = int(np.searchsorted(indptr, indptr[r0] + _EDGE_CHUNK, "right")) - 1
+            r1 = min(max(r1, r0 + 1), n)
+            s, e = int(indptr[r0]), int(indptr[r1])
+            seg = np.asarray(idx[s:e]).astype(np.int64)
+            rows = np.repeat(np.arange(r1 - r0, dtype=np.int64), deg[r0:r1])
+            key = rows * n + seg
+            key.sort()
+            if dedupe:
+                keep = np.r_[True, key[1:] != key[:-1]]
+                key = key[keep]
+                new_deg[r0:r1] = np.bincount(key // n, minlength=r1 - r0)
+            idx[w : w + key.size] = key % n
+            w += key.size
+            b.update(e - s)
+            r0 = r1
+    idx.flush()
+    del idx
+    if dedupe:
+        np.cumsum(new_deg, out=indptr[1:])
+        _shrink_npy(out / "indices.npy", w)
+    np.save(out / "indptr.npy", indptr)
+    return w
+
+
+def _ogb_files(name: str, root: Path) -> dict[str, Path]:
+    from graphlabels.data.ogb import ogb_dataset_dir
+
+    if name not in _OGB_RAW:
+        raise ValueError(
+            f"unknown OGB node dataset {name!r}: use one of {', '.join(_OGB_RAW)}"
+        )
+    info = _OGB_RAW[name]
+    d = ogb_dataset_dir(root, name)
+    raw = d / "raw"
+    if info["binary"]:
+        files = {"data": raw / "data.npz", "label": raw / "node-label.npz"}
+    else:
+        files = {
+            "edge": raw / "edge.csv.gz",
+            "num_nodes": raw / "num-node-list.csv.gz",
+            "num_edges": raw / "num-edge-list.csv.gz",
+            "feat": raw / "node-feat.csv.gz",
+            "label": raw / "node-label.csv.gz",
+        }
+    for key in ("train", "valid", "test"):
+        files[key] = d / "split" / info["split"] / f"{key}.csv.gz"
+    for path in files.values():
+        if not path.is_file():
+            from graphlabels.data.ogb import _meta
+
+            raise FileNotFoundError(
+                f"{name}: {path} not found. It comes in OGB's archive "
+                f"{_meta(name)['url']}: unzip it into {d.parent} and rename its "
+                f"folder to {d.name}, so that {path.relative_to(d)} lies under {d}; "
+                "or pass the root that holds ogb/"
+            )
+    return files
+
+
+def _split_ids(path: Path, n: int) -> np.ndarray:
+    ids = np.concatenate([c.reshape(-1) for c in _csv_gz_rows(path, np.int64)] or
+                         [np.zeros(0, np.int64)])  # fmt: skip
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        raise ValueError(f"{path} has node ids outside [0, {n})")
+    return ids
+
+
 def convert_ogb(
     name: str,
     root: str | Path,
@@ -399,25 +679,149 @@ def convert_ogb(
     x_dtype: str = "float16",
     index_dtype: str = "auto",
     undirected: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
 ) -> Path:
-    """Convert an OGB node dataset (OGB's own files) to the on-disk format, once.
+    """Convert an OGB node dataset from OGB's raw files to the on-disk format, once.
 
-    The dataset is read with :func:`graphlabels.data.ogb.load_ogb` (OGB's loader,
-    so it must fit in memory during the conversion; the result then opens
-    memory-mapped in any later process).
+    The files are streamed, so the conversion needs memory for one chunk of
+    edges or feature rows plus a few ``[N]`` arrays, not for the graph:
+
+    - ogbn-papers100M: ``raw/data.npz`` (``edge_index`` ``[2, E]``,
+      ``node_feat`` ``[N, F]``, ``num_nodes_list``), ``raw/node-label.npz``
+      (``node_label``, NaN = unlabelled, stored as ``-1``);
+    - ogbn-arxiv, ogbn-products: ``raw/edge.csv.gz``, ``raw/num-node-list.csv.gz``,
+      ``raw/num-edge-list.csv.gz``, ``raw/node-feat.csv.gz``,
+      ``raw/node-label.csv.gz``;
+    - all: ``split/<split>/{train,valid,test}.csv.gz``.
+
+    As OGB's loader, ogbn-products (stored one direction per edge) gets both
+    directions. Everything is written into a temporary folder beside ``out`` that
+    is renamed to ``out`` at the end: an interrupted conversion leaves no
+    half-written ``out``.
 
     Args:
         name: ``"ogbn-arxiv"``, ``"ogbn-products"`` or ``"ogbn-papers100M"``.
-        root: data root holding ``ogb/<ogbn_name>/`` (OGB's layout).
+        root: data root holding ``ogb/<ogbn_name>/`` (OGB's layout, see
+            :func:`graphlabels.data.ogb.ogb_dataset_dir`).
         out: the output folder.
         x_dtype: feature dtype on disk (default: ``"float16"``).
         index_dtype: ``"int32"``, ``"int64"`` or ``"auto"`` (default: ``"auto"``).
-        undirected: symmetrise the edges (arxiv, papers100M) (default: ``False``).
+        undirected: store every edge in both directions, each pair once, as
+            :func:`graphlabels.graph.to_undirected` (arxiv, papers100M)
+            (default: ``False``).
+        overwrite: replace a non-empty ``out`` (default: :obj:`False`: refuse).
+        progress: progress bars (default: :obj:`False`).
 
     Returns:
         The output folder.
     """
-    from graphlabels.data.ogb import load_ogb
+    if x_dtype not in _X_DTYPES:
+        raise ValueError(f"x_dtype must be one of {sorted(_X_DTYPES)}, got {x_dtype!r}")
+    if index_dtype not in ("auto", "int32", "int64"):
+        raise ValueError(
+            f"index_dtype must be 'auto', 'int32' or 'int64', got {index_dtype!r}"
+        )
+    root, out = Path(root), Path(out)
+    files = _ogb_files(name, root)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file: pass a folder for the on-disk graph")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise ValueError(
+            f"{out} is not empty: pass overwrite=True (--force) to replace it, or "
+            "choose another output folder"
+        )
+    info = _OGB_RAW[name]
+    if info["binary"]:
+        n = int(_NpyStream(files["data"], "num_nodes_list").read().sum())
+        edges = _NpyStream(files["data"], "edge_index")
+        if len(edges.shape) != 2 or edges.shape[0] != 2:
+            raise ValueError(
+                f"{files['data']}: edge_index has shape {edges.shape}, expected [2, E]"
+            )
+        num_edges = edges.shape[1]
 
-    graph = load_ogb(Path(root), name, undirected=undirected)
-    return write_ondisk(graph, out, x_dtype=x_dtype, index_dtype=index_dtype, name=name)
+        def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            if edges.fortran:  # [2, E] in Fortran order: (src, dst) pairs
+                for p in edges.rows(chunk=_EDGE_CHUNK, shape=(num_edges, 2)):
+                    yield p[:, 0].astype(np.int64), p[:, 1].astype(np.int64)
+                return
+            flat = (2 * num_edges,)
+            srcs = edges.rows(0, num_edges, _EDGE_CHUNK, flat)
+            dsts = edges.rows(num_edges, 2 * num_edges, _EDGE_CHUNK, flat)
+            for s, d in zip(srcs, dsts, strict=True):
+                yield s.astype(np.int64), d.astype(np.int64)
+
+        feat = _NpyStream(files["data"], "node_feat")
+        num_features = int(feat.shape[1])
+        feat_rows: Callable[[], Iterator[np.ndarray]] = feat.rows
+        label_stream = _NpyStream(files["label"], "node_label")
+        y = np.concatenate(
+            [
+                np.nan_to_num(c.reshape(-1).astype(np.float64), nan=-1.0).astype(
+                    np.int64
+                )
+                for c in label_stream.rows()
+            ]  # fmt: skip
+        )
+    else:
+        n = int(next(_csv_gz_rows(files["num_nodes"], np.int64)).sum())
+        num_edges = int(next(_csv_gz_rows(files["num_edges"], np.int64)).sum())
+
+        def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for pairs in _csv_gz_rows(files["edge"], np.int64, _EDGE_CHUNK):
+                yield pairs[:, 0].copy(), pairs[:, 1].copy()
+
+        with gzip.open(files["feat"], "rt") as f:
+            num_features = len(f.readline().split(","))
+
+        def feat_rows() -> Iterator[np.ndarray]:
+            return _csv_gz_rows(files["feat"], np.float32)
+
+        y = np.concatenate([c.reshape(-1) for c in _csv_gz_rows(files["label"],
+                            np.float64)]).astype(np.int64)  # fmt: skip
+    if y.shape[0] != n:
+        raise ValueError(f"{files['label']} has {y.shape[0]} labels for {n} nodes")
+    if index_dtype == "auto":
+        index_dtype = "int32" if n < 2**31 else "int64"
+    out.absolute().parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.absolute().parent, prefix=f".{out.name}."))
+    try:
+        stored = _write_csr_streaming(
+            tmp,
+            n,
+            chunks,
+            num_edges,
+            both_directions=info["inverse"] or undirected,
+            dedupe=undirected,
+            index_dtype=index_dtype,
+            progress=progress,
+        )
+        from tqdm.auto import tqdm
+
+        rows = tqdm(feat_rows(), total=-(-n // _CHUNK_ROWS), desc="features",
+                    disable=not progress)  # fmt: skip
+        _write_x_chunks(tmp / "x.npy", n, num_features, rows, x_dtype)
+        np.save(tmp / "y.npy", y)
+        for key in ("train", "valid", "test"):
+            np.save(tmp / f"{key}_idx.npy", _split_ids(files[key], n))
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "name": name,
+            "num_nodes": n,
+            "num_edges": stored,
+            "index_dtype": index_dtype,
+            "x_dtype": x_dtype,
+            "num_features": num_features,
+            "num_classes": int(y.max()) + 1 if y.size else 0,
+            "weighted": False,
+            "undirected": bool(undirected),
+        }
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from torch import nn
@@ -45,6 +45,7 @@ __all__ = [
     "model_factory",
     "preset",
     "train_preset",
+    "trainer_kwargs",
 ]
 
 PRESETS: dict[str, dict[str, dict[str, Any]]] = {
@@ -264,6 +265,55 @@ def make_trainer(
         progress=progress,
         **fit_kw,
     )
+
+
+def trainer_kwargs(
+    settings: Mapping[str, Any],
+    *,
+    batch_size: int | None = None,
+    fanouts: Sequence[int] | None = None,
+    **defaults: Any,
+) -> dict[str, Any]:
+    """Training keyword arguments for an algorithm that takes ``trainer=``.
+
+    For :func:`graphlabels.propagation.tuning.evaluate`,
+    :class:`graphlabels.labelfree.LabelFreePipeline` and the other algorithms
+    whose default trainer is a :class:`~graphlabels.train.FullBatchTrainer`
+    configured by ``epochs``, ``lr`` and ``weight_decay``.
+
+    Args:
+        settings: the default trainer's settings the user gave (``epochs``,
+            ``lr``, ...); ``None`` values are left out.
+        batch_size: seed nodes per mini-batch; ``None`` keeps the algorithm's
+            full-batch default trainer (default: :obj:`None`).
+        fanouts: sampled in-neighbours per hop (default: see :func:`make_trainer`).
+        **defaults: the algorithm's own defaults for its default trainer (e.g.
+            ``patience=None`` for a pipeline without validation labels).
+
+    Returns:
+        Without ``batch_size``: the given settings, for the algorithm's default
+        trainer. With it: ``{"trainer": MiniBatchTrainer}`` with the settings the
+        default trainer would have used (:class:`FullBatchTrainer`'s defaults,
+        then ``defaults``, then ``settings``).
+
+    Example:
+        >>> from graphlabels.train.presets import trainer_kwargs
+        >>> trainer_kwargs({"epochs": 50, "lr": None})
+        {'epochs': 50}
+        >>> t = trainer_kwargs({"epochs": 50}, batch_size=256)["trainer"]
+        >>> t.batch_size, t.fanouts, t.epochs, t.lr, t.patience
+        (256, (10, 10), 50, 0.01, 100)
+    """
+    given = {k: v for k, v in settings.items() if v is not None}
+    if batch_size is None:
+        make_trainer({}, fanouts=fanouts)  # a fanout without a batch size fails
+        return given
+    from graphlabels.train import FullBatchTrainer
+
+    full = FullBatchTrainer()
+    base = {k: getattr(full, k) for k in ("epochs", "lr", "weight_decay", "patience")}
+    fit_kw = {**base, **defaults, **given}
+    return {"trainer": make_trainer(fit_kw, batch_size=batch_size, fanouts=fanouts)}
 
 
 def minibatch_model_kwargs(

@@ -56,6 +56,33 @@ def test_embed_run_writes_json(tmp_path, data_root, capsys, monkeypatch):
     assert "annotation acc" in printed and "cost $0.0000" in printed
 
 
+@pytest.mark.llm  # loads the real MiniLM model
+def test_embed_run_mini_batch(tmp_path, data_root, monkeypatch):
+    monkeypatch.setenv("GRAPHLABELS_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "r.json"
+    argv = "label-free cora --annotator embed --budget 35 --seeds 2 --epochs 30"
+    argv += " --batch-size 32 --fanout 5,5"
+    code = main(
+        [*argv.split(), "--root", str(data_root), "--json", str(out), "--quiet"]
+    )
+    assert code == 0
+    rec = json.loads(out.read_text())
+    assert rec["batch_size"] == 32 and rec["fanouts"] == [5, 5]
+    assert len(rec["test_acc"]) == 2
+    # chance on Cora's 7 classes is about 14-30 (the largest class)
+    assert rec["test_acc_mean"] > 35.0
+
+
+def test_fanout_needs_batch_size(capsys):
+    assert main(["label-free", "cora", "--fanout", "10,10"]) == 2
+    assert capsys.readouterr().err == (
+        "graphlabels: error: --fanout is for mini-batch training: pass --batch-size "
+        "too\n"
+    )
+    assert main(["label-free", "cora", "--gnn", "appnp", "--batch-size", "8"]) == 2
+    assert "mini-batch training supports gcn, sage, gat, mlp" in capsys.readouterr().err
+
+
 def test_dataset_without_texts_names_the_fix(data_root, capsys):
     assert main(["label-free", "chameleon", "--root", str(data_root), "--quiet"]) == 2
     assert capsys.readouterr().err == (

@@ -53,3 +53,25 @@ def test_defaults_follow_the_library():
         ("weight_decay", "weight_decay"),
     ):
         assert getattr(args, dest) == params[name].default, name
+
+
+def test_propagate_cs_mini_batch(tmp_path, data_root):
+    path = tmp_path / "cs.json"
+    code = main(["propagate", "cora", "--method", "cs", "--runs", "2", "--epochs",
+                 "30", "--batch-size", "128", "--fanout", "5,5", "--root",
+                 str(data_root), "--json", str(path), "--quiet"])  # fmt: skip
+    assert code == 0
+    rec = json.loads(path.read_text())
+    assert rec["batch_size"] == 128 and rec["fanouts"] == [5, 5]
+    assert len(rec["base_test_acc"]) == 2
+    # an MLP on Cora's features alone reaches about 55-60; C&S adds the graph
+    assert rec["base_test_acc_mean"] > 45.0
+    assert rec["test_acc_mean"] > rec["base_test_acc_mean"]
+
+
+def test_propagate_fanout_needs_batch_size(capsys):
+    assert main(["propagate", "cora", "--fanout", "10,10"]) == 2
+    assert capsys.readouterr().err == (
+        "graphlabels: error: --fanout is for mini-batch training: pass --batch-size "
+        "too\n"
+    )

@@ -6,6 +6,7 @@ import torch
 
 from graphlabels.data.ondisk import OnDiskGraph, convert_ogb, open_ondisk, write_ondisk
 from graphlabels.data.synthetic import csbm
+from graphlabels.graph import Graph, to_undirected
 from graphlabels.nn import SAGE
 from graphlabels.nn.inference import layerwise_inference
 from graphlabels.sampling import NeighborSampler
@@ -88,26 +89,101 @@ def test_minibatch_trainer_on_disk_equals_in_memory(tmp_path, graph):
     assert a.test_acc == b.test_acc
 
 
-def test_convert_ogb(tmp_path, graph):
-    pytest.importorskip("ogb")
-    from graphlabels.data.ogb import write_ogb_node_dataset
-    from graphlabels.graph import Graph
+def _ogb_graph(undirected: bool) -> Graph:
+    """50 nodes, repeated edges, self loops, isolated nodes; 2 unlabelled."""
+    gen = torch.Generator().manual_seed(1)
+    n = 50
+    ei = torch.randint(0, 45, (2, 300), generator=gen)
+    ei = torch.cat([ei, ei[:, :20], torch.tensor([[3, 7], [3, 7]])], 1)
+    if undirected:  # as products: no self loops, each edge once per direction
+        ei, _ = to_undirected(ei[:, ei[0] != ei[1]], num_nodes=n)
+    y = torch.randint(0, 4, (n,), generator=gen)
+    perm = torch.randperm(n, generator=gen)
+    y[perm[45:47]] = -1
+    masks = [torch.zeros(n, dtype=torch.bool) for _ in range(3)]
+    for m, ids in zip(masks, (perm[:20], perm[20:30], perm[30:45]), strict=True):
+        m[ids] = True
+    x = torch.randn(n, 6, generator=gen)
+    return Graph(ei, n, x=x, y=y, train_mask=masks[0], val_mask=masks[1],
+                 test_mask=masks[2])  # fmt: skip
 
-    g = Graph(
-        graph.edge_index,
-        graph.num_nodes,
-        x=graph.x,
-        y=graph.y,
-        train_mask=graph.train_mask,
-        val_mask=graph.val_mask,
-        test_mask=graph.test_mask,
-    )
+
+@pytest.mark.parametrize(
+    ("name", "undirected", "stored"),
+    [
+        ("ogbn-arxiv", False, False),
+        ("ogbn-arxiv", True, False),
+        ("ogbn-products", False, False),
+        ("ogbn-papers100M", False, False),
+        ("ogbn-papers100M", True, False),
+        ("ogbn-papers100M", False, True),
+        ("ogbn-papers100M", True, True),
+    ],
+)
+def test_convert_ogb_streams_the_raw_files(
+    tmp_path, monkeypatch, name, undirected, stored
+):
+    import graphlabels.data.ondisk as ondisk
+    from graphlabels.data.ogb import ogb_dataset_dir, write_ogb_node_dataset
+
+    # chunks that divide nothing: every array is read in several pieces
+    monkeypatch.setattr(ondisk, "_EDGE_CHUNK", 37)
+    monkeypatch.setattr(ondisk, "_CHUNK_ROWS", 7)
+    g = _ogb_graph(undirected=name == "ogbn-products")
+    write_ogb_node_dataset(tmp_path, name, g)
+    if stored:  # OGB's real data.npz is a stored (uncompressed) archive
+        data = ogb_dataset_dir(tmp_path, name) / "raw" / "data.npz"
+        arrays = dict(np.load(data))
+        np.savez(data, **arrays)
+    out = convert_ogb(name, tmp_path, tmp_path / "out", undirected=undirected)
+    og = open_ondisk(out)
+    ref = g.to_undirected() if undirected else g
+    # OGB's loader adds the reverse of each products edge; g already has both
+    assert og.num_nodes == 50 and og.num_edges == ref.num_edges
+    assert torch.equal(og.indptr, ref.csr().rowptr)
+    assert torch.equal(og.csr().col.long(), ref.csr().col)
+    assert og.indices.dtype == torch.int32 and og.x.dtype == torch.float16
+    assert torch.equal(og.x, g.x.half())
+    assert torch.equal(og.y, g.y) and og.num_classes == 4
+    for a, b in ((og.train_mask, g.train_mask), (og.val_mask, g.val_mask),
+                 (og.test_mask, g.test_mask)):  # fmt: skip
+        assert torch.equal(a, b)
+    assert og.meta["undirected"] is undirected and og.name == name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ogb", "out"]
+
+
+def test_convert_ogb_refuses_and_leaves_nothing_half_written(tmp_path, monkeypatch):
+    import graphlabels.data.ondisk as ondisk
+    from graphlabels.data.ogb import write_ogb_node_dataset
+
+    with pytest.raises(FileNotFoundError, match=r"raw/data.npz not found.*unzip"):
+        convert_ogb("ogbn-papers100M", tmp_path, tmp_path / "out")
+    with pytest.raises(ValueError, match="unknown OGB node dataset 'ogbn-mag'"):
+        convert_ogb("ogbn-mag", tmp_path, tmp_path / "out")
+    g = _ogb_graph(undirected=False)
+    d = write_ogb_node_dataset(tmp_path, "ogbn-arxiv", g)
+    (d / "split" / "time" / "valid.csv.gz").unlink()
+    with pytest.raises(FileNotFoundError, match="split/time/valid.csv.gz not found"):
+        convert_ogb("ogbn-arxiv", tmp_path, tmp_path / "out")
     write_ogb_node_dataset(tmp_path, "ogbn-arxiv", g)
-    og = OnDiskGraph(convert_ogb("ogbn-arxiv", tmp_path, tmp_path / "out"))
-    assert og.x.dtype == torch.float16 and og.name == "ogbn-arxiv"
-    assert torch.equal(og.csr().col.long(), g.csr().col)
-    assert torch.equal(og.y, g.y)
-    assert torch.equal(og.test_mask, g.test_mask)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    with pytest.raises(ValueError, match="is not empty: pass overwrite=True"):
+        convert_ogb("ogbn-arxiv", tmp_path, out)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ondisk, "_write_x_chunks", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        convert_ogb("ogbn-arxiv", tmp_path, out, overwrite=True)
+    # the old folder is untouched and no temporary folder is left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ogb", "out"]
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    monkeypatch.undo()
+    convert_ogb("ogbn-arxiv", tmp_path, out, overwrite=True)
+    assert not (out / "keep.txt").exists() and open_ondisk(out).num_nodes == 50
 
 
 def test_bad_inputs(tmp_path, graph):

@@ -120,3 +120,17 @@ def test_train_preset_is_run_seeds_with_the_preset(blobs):
     assert torch.equal(res.runs.logits[0], ref.logits[0])
     with pytest.raises(ValueError, match="runs must be >= 1, got 0"):
         train_preset("mlp", blobs, 0)
+
+
+def test_trainer_kwargs_full_batch_and_sampled():
+    from graphlabels.train import MiniBatchTrainer
+    from graphlabels.train.presets import trainer_kwargs
+
+    assert trainer_kwargs({"epochs": None, "lr": 0.1}) == {"lr": 0.1}
+    kw = trainer_kwargs({"lr": 0.1}, batch_size=64, fanouts=(5,), patience=None)
+    t = kw["trainer"]
+    assert isinstance(t, MiniBatchTrainer) and list(kw) == ["trainer"]
+    assert (t.batch_size, t.fanouts, t.lr, t.patience) == (64, (5,), 0.1, None)
+    assert (t.epochs, t.weight_decay) == (200, 5e-4)  # FullBatchTrainer's
+    with pytest.raises(ValueError, match="fanouts are for mini-batch training"):
+        trainer_kwargs({}, fanouts=(5, 5))
