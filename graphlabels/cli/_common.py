@@ -21,6 +21,7 @@ __all__ = [
     "add_defaulted",
     "add_distributed",
     "add_minibatch",
+    "data_parallel",
     "add_output_options",
     "add_split_options",
     "default_of",
@@ -266,6 +267,16 @@ def add_distributed(p: argparse.ArgumentParser) -> None:
         metavar="K",
         help="write a checkpoint every K epochs (default: %(default)s)",
     )
+
+
+def data_parallel(trainer: Any, settings: dict[str, Any] | None) -> Any:
+    """``trainer`` run data-parallel when ``settings`` (from :func:`distributed`)."""
+    if settings is None:
+        return trainer
+    from graphlabels.distributed import DistributedTrainer, world_size
+
+    print(f"data-parallel on {world_size()} processes")
+    return DistributedTrainer.from_trainer(trainer, **settings)
 
 
 def distributed(args: argparse.Namespace) -> dict[str, Any] | None:

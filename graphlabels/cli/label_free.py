@@ -25,10 +25,13 @@ from typing import Any
 
 from graphlabels.cli._common import (
     add_defaulted,
+    add_distributed,
     add_minibatch,
     add_output_options,
     add_split_options,
+    data_parallel,
     default_of,
+    distributed,
     fraction,
     minibatch,
     nonnegative_float,
@@ -39,6 +42,7 @@ from graphlabels.cli._common import (
     split_kwargs,
     write_json,
 )
+from graphlabels.distributed import world_size
 from graphlabels.labelfree.datasets import FEATURES, load_text_graph
 from graphlabels.labelfree.pipeline import LabelFreePipeline
 from graphlabels.labelfree.selection import SELECTORS
@@ -151,6 +155,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         },
     )
     add_minibatch(p)
+    add_distributed(p)
     p.add_argument(
         "--features",
         default=default_of(load_text_graph, "features"),
@@ -248,6 +253,11 @@ def run(args: argparse.Namespace) -> int:
     settings = {"epochs": args.epochs, "lr": args.lr, "weight_decay": args.weight_decay}
     # the pipeline's default trainer has no early stopping (no validation labels)
     train_kw = trainer_kwargs(settings, patience=None, **sampled)
+    parallel = distributed(args)
+    if parallel is not None:
+        # every rank annotates through the same cache, whose leases make each
+        # call once; the GNN then trains data-parallel
+        train_kw["trainer"] = data_parallel(train_kw["trainer"], parallel)
     model_kw = None
     if args.batch_size is not None:
         model_kw = minibatch_model_kwargs(args.gnn, {}, args.fanout)
@@ -288,6 +298,7 @@ def run(args: argparse.Namespace) -> int:
     rec["split"] = graph.split_info
     rec["batch_size"] = args.batch_size
     rec["fanouts"] = None if args.fanout is None else list(args.fanout)
+    rec["processes"] = world_size()
     print(f"{graph}")
     print(
         f"{args.dataset} {rec['selection']}{'+' + args.filter if args.filter else ''} "

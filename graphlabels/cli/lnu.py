@@ -27,6 +27,7 @@ import torch
 
 from graphlabels.cli._common import (
     add_distributed,
+    data_parallel,
     default_of,
     distributed,
     load_graph,
@@ -34,6 +35,7 @@ from graphlabels.cli._common import (
     output_path,
     write_json,
 )
+from graphlabels.distributed import world_size
 from graphlabels.nonuniformity.wrapper import (
     VARIANTS,
     LabelNonUniformity,
@@ -153,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     sampled = minibatch(args)
-    data_parallel = distributed(args)
+    parallel = distributed(args)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     graph = load_graph(args)
@@ -171,14 +173,7 @@ def run(args: argparse.Namespace) -> int:
         train_kw: dict[str, Any] = fit_kw
     else:
         model_kw = minibatch_model_kwargs(args.model, model_kw, sampled["fanouts"])
-        train_kw = {"trainer": make_trainer(fit_kw, **sampled)}
-        if data_parallel is not None:
-            from graphlabels.distributed import DistributedTrainer, world_size
-
-            train_kw["trainer"] = DistributedTrainer.from_trainer(
-                train_kw["trainer"], **data_parallel
-            )
-            print(f"data-parallel on {world_size()} processes")
+        train_kw = {"trainer": data_parallel(make_trainer(fit_kw, **sampled), parallel)}
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
     lnu = LabelNonUniformity(
         model_factory(args.model, graph, **model_kw),
@@ -236,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
         "split": graph.split_info,
         "batch_size": args.batch_size,
         "fanouts": None if args.fanout is None else list(args.fanout),
+        "processes": world_size(),
         "grid_values": {
             "eta1": list(args.eta1),
             "eta2": list(args.eta2),

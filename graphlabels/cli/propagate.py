@@ -8,9 +8,12 @@ import time
 from graphlabels.cli._common import (
     add_dataset,
     add_defaulted,
+    add_distributed,
     add_minibatch,
     add_output_options,
+    data_parallel,
     default_of,
+    distributed,
     load_graph,
     minibatch,
     nonnegative_float,
@@ -18,6 +21,7 @@ from graphlabels.cli._common import (
     positive_int,
     write_json,
 )
+from graphlabels.distributed import world_size
 from graphlabels.propagation.tuning import evaluate
 
 
@@ -64,6 +68,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         },
     )
     add_minibatch(p)
+    add_distributed(p)
     add_output_options(p, "evaluate's")
     p.set_defaults(run=run)
 
@@ -74,8 +79,17 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     sampled = minibatch(args)
+    if args.distributed and args.method == "lp":
+        raise ValueError(
+            "--distributed trains the C&S base model data-parallel; --method lp "
+            "trains nothing (for label propagation over partitioned graphs use "
+            "graphlabels.distributed.dist_label_propagation)"
+        )
+    parallel = distributed(args)
     settings = {"epochs": args.epochs, "lr": args.lr, "weight_decay": args.weight_decay}
     train_kw = trainer_kwargs(settings, **sampled)  # LP trains nothing: unused
+    if parallel is not None:
+        train_kw["trainer"] = data_parallel(train_kw["trainer"], parallel)
     graph = load_graph(args)
     print(graph)
     res = evaluate(
@@ -110,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         "split": graph.split_info,
         "batch_size": args.batch_size,
         "fanouts": None if args.fanout is None else list(args.fanout),
+        "processes": world_size(),
         "seconds": round(seconds, 3),
     }
     write_json(args.json, record)

@@ -18,6 +18,7 @@ from graphlabels.cli._common import (
     add_distributed,
     add_minibatch,
     add_output_options,
+    data_parallel,
     default_of,
     distributed,
     fraction,
@@ -28,6 +29,7 @@ from graphlabels.cli._common import (
     positive_int,
     write_json,
 )
+from graphlabels.distributed import world_size
 from graphlabels.nn import MODELS
 from graphlabels.train import run_seeds
 
@@ -125,18 +127,13 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     start = time.perf_counter()
     sampled = minibatch(args)
-    data_parallel = distributed(args)
+    parallel = distributed(args)
     graph = load_graph(args).to(args.device)
     model_kw, fit_kw = hyperparameters(args.model, args.dataset, **overrides(args))
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
     trainer = None
-    if data_parallel is not None:
-        from graphlabels.distributed import DistributedTrainer, world_size
-
-        trainer = DistributedTrainer.from_trainer(
-            make_trainer(fit_kw, **sampled), **data_parallel
-        )
-        print(f"data-parallel on {world_size()} processes")
+    if parallel is not None:
+        trainer = data_parallel(make_trainer(fit_kw, **sampled), parallel)
     res = train_preset(
         args.model,
         graph,
@@ -162,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         "split": graph.split_info,
         "batch_size": args.batch_size,
         "fanouts": None if args.fanout is None else list(args.fanout),
-        "processes": 1 if trainer is None else world_size(),
+        "processes": world_size(),
         "seconds": round(seconds, 3),
         "device": str(args.device),
         "threads": torch.get_num_threads(),

@@ -11,23 +11,70 @@ from graphlabels.distributed import free_port
 LAUNCHER = ("RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT")
 
 
-@pytest.mark.parametrize("command", ["train", "lnu"])
+COMMANDS = (["train"], ["lnu"], ["propagate", "--method", "cs"], ["label-free"])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_distributed_needs_a_batch_size(command, capsys):
-    assert main([command, "cora", "--distributed"]) == 2
+    assert main([*command, "cora", "--distributed"]) == 2
     assert (
         "graphlabels: error: --distributed trains on neighbour-sampled mini-batches: "
         "pass --batch-size too" in capsys.readouterr().err
     )
 
 
-@pytest.mark.parametrize("command", ["train", "lnu"])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_distributed_needs_a_launcher(command, monkeypatch, capsys):
     for k in LAUNCHER:
         monkeypatch.delenv(k, raising=False)
-    assert main([command, "cora", "--distributed", "--batch-size", "64"]) == 2
+    assert main([*command, "cora", "--distributed", "--batch-size", "64"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("graphlabels: error: --distributed needs a launcher: RANK")
     assert "Start the job with torchrun, e.g. `torchrun --nproc-per-node 2" in err
+
+
+def test_label_propagation_trains_nothing_to_distribute(capsys):
+    argv = ["propagate", "cora", "--method", "lp", "--distributed"]
+    assert main([*argv, "--batch-size", "64"]) == 2
+    assert (
+        "graphlabels: error: --distributed trains the C&S base model data-parallel; "
+        "--method lp trains nothing" in capsys.readouterr().err
+    )
+
+
+def _torchrun(*args: str) -> list[str]:
+    return [
+        *(sys.executable, "-m", "torch.distributed.run"),
+        *("--nproc-per-node", "2"),
+        *("--rdzv-backend", "c10d", "--rdzv-endpoint", f"127.0.0.1:{free_port()}"),
+        *("-m", "graphlabels", *args),
+    ]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in LAUNCHER}
+    return {**env, "OMP_NUM_THREADS": "1", "GRAPHLABELS_DIST_TIMEOUT": "60"}
+
+
+def test_torchrun_propagate_cs_trains_the_base_data_parallel(tmp_path, data_root):
+    out = tmp_path / "cs.json"
+    cmd = _torchrun(
+        *("propagate", "cora", "--method", "cs", "--root", str(data_root)),
+        *("--runs", "2", "--epochs", "30", "--batch-size", "128", "--fanout", "5,5"),
+        *("--distributed", "--quiet", "--json", str(out)),
+    )
+    proc = subprocess.run(
+        cmd, env=_env(), capture_output=True, text=True, timeout=400, cwd=tmp_path
+    )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert proc.stdout.count("cora mlp+cs: test") == 1  # rank 0 alone reports
+    rec = json.loads(out.read_text())
+    assert rec["processes"] == 2 and rec["batch_size"] == 128
+    assert len(rec["base_test_acc"]) == 2
+    # as with one process: an MLP on Cora's features alone reaches about 55-60,
+    # and C&S adds the graph
+    assert rec["base_test_acc_mean"] > 45.0
+    assert rec["test_acc_mean"] > rec["base_test_acc_mean"]
 
 
 def test_checkpoints_are_for_distributed_training(capsys, tmp_path):
