@@ -1,6 +1,6 @@
 """Users' own graphs from local files, and :func:`resolve` (a name or a path).
 
-:func:`load_local` reads four formats:
+:func:`load_local` reads five formats:
 
 - a ``.npz`` file in the format of Shchur et al. (``adj_*``, ``attr_*``, ``labels``;
   read by :func:`graphlabels.data.npz.read_npz`) or of Platonov et al.
@@ -11,6 +11,10 @@
   :meth:`Graph.from_pyg <graphlabels.graph.Graph.from_pyg>`;
 - an OGB node property prediction folder (``raw/`` and ``split/<name>/``), read by
   OGB's own code as :mod:`graphlabels.data.ogb` runs it (offline, no prompts);
+- a folder in the on-disk format (``meta.json`` and ``.npy`` files, written by
+  ``graphlabels convert`` or :func:`graphlabels.data.ondisk.write_ondisk`), read
+  into memory (:meth:`OnDiskGraph.to_graph
+  <graphlabels.data.ondisk.OnDiskGraph.to_graph>`);
 - a folder with ``edges.csv`` (two integer columns, source and target, comma or
   whitespace separated, an optional header line), ``features.npy`` ``[N, F]`` and
   ``labels.npy`` ``[N]`` (``-1`` = unlabelled), optionally the split as
@@ -112,11 +116,13 @@ def load_local(
             reader = _read_folder
         elif (p / "raw").is_dir():
             reader = _read_ogb
+        elif (p / "meta.json").is_file():
+            reader = _read_ondisk
         else:
             raise ValueError(
-                f"{p} is a folder without edges.csv or raw/: use a folder with "
-                "edges.csv, features.npy and labels.npy, or an OGB dataset folder "
-                "(raw/, split/)"
+                f"{p} is a folder without edges.csv, raw/ or meta.json: use a folder "
+                "with edges.csv, features.npy and labels.npy, an OGB dataset folder "
+                "(raw/, split/), or one written by graphlabels convert"
             )
     elif p.suffix == ".npz":
         reader = _read_npz
@@ -325,6 +331,12 @@ def _read_ogb(path: Path) -> Graph:
         val_mask=torch.from_numpy(np.array(idx["valid"], dtype=np.int64)),
         test_mask=torch.from_numpy(np.array(idx["test"], dtype=np.int64)),
     )
+
+
+def _read_ondisk(path: Path) -> Graph:
+    from graphlabels.data.ondisk import open_ondisk
+
+    return open_ondisk(path).to_graph()
 
 
 # -- edges.csv folder --------------------------------------------------------------

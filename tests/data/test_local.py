@@ -176,7 +176,7 @@ def test_unknown_file_and_folder(tmp_path):
     with pytest.raises(ValueError, match=r"unknown file type '\.txt'"):
         load_local(tmp_path / "g.txt")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ValueError, match="folder without edges.csv or raw/"):
+    with pytest.raises(ValueError, match="folder without edges.csv, raw/ or meta.json"):
         load_local(tmp_path / "empty")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_local(tmp_path / "nothing")
@@ -390,3 +390,15 @@ def test_cli_on_cora_written_as_a_folder(tmp_path, data_root):
     assert main(["train", "cora", "--root", str(data_root), "--epochs", "5",
                  "--runs", "2", "--quiet", "--json", str(ref)]) == 0  # fmt: skip
     assert rec["test_acc"] == json.loads(ref.read_text())["test_acc"]
+
+
+def test_ondisk_folder(tmp_path):
+    from graphlabels.data.ondisk import write_ondisk
+
+    g = _with_split(small_graph())
+    write_ondisk(g, tmp_path / "disk", x_dtype="float32", name="mine")
+    back = load_local(tmp_path / "disk")
+    same_structure(back, g)
+    assert torch.equal(back.x, g.x) and torch.equal(back.y, g.y)
+    for m in ("train_mask", "val_mask", "test_mask"):
+        assert torch.equal(getattr(back, m), getattr(g, m)), m
