@@ -506,6 +506,17 @@ def sampling_cpu(results: Path) -> str:
     )
     a, b = ours["peak_rss_mb"], theirs["peak_rss_mb"]
     lines.append(f"| training peak RSS, MB | {a} | {b} | {a / b:.2f} |")
+    lean = jobs.get("train-ours-prefetch0")
+    if lean is not None:  # no batches sampled ahead, as DGL's loop
+        a = lean["batch_s_mean_after_first"]
+        b = theirs["batch_s_mean_after_first"]
+        lines.append(
+            f"| the same, no prefetch: s per batch | {a:.1f} | {b:.1f} | {a / b:.2f} |"
+        )
+        a, b = lean["peak_rss_mb"], theirs["peak_rss_mb"]
+        lines.append(
+            f"| the same, no prefetch: peak RSS, MB | {a} | {b} | {a / b:.2f} |"
+        )
     inf = jobs["infer-ours"]
     lines.append(
         f"| layer-wise inference, {inf['nodes']:,} nodes: s / peak RSS MB "
