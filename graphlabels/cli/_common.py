@@ -380,12 +380,21 @@ def split_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {"seed": args.split_seed, "train_per_class": train, "val_per_class": val}
 
 
-def load_graph(args: argparse.Namespace) -> Any:
-    """``args.dataset`` by name or path (see :func:`graphlabels.data.local.resolve`)."""
+def load_graph(args: argparse.Namespace, memory_mapped: bool = False) -> Any:
+    """``args.dataset`` by name or path (see :func:`graphlabels.data.local.resolve`).
+
+    ``memory_mapped``: an on-disk folder stays memory-mapped (mini-batch training).
+    """
     from graphlabels.data.local import resolve
 
     verify = not getattr(args, "no_verify", False)
-    return resolve(args.dataset, root=args.root, verify=verify, **split_kwargs(args))
+    return resolve(
+        args.dataset,
+        root=args.root,
+        verify=verify,
+        memory_mapped=memory_mapped,
+        **split_kwargs(args),
+    )
 
 
 def default_of(fn: Callable[..., Any], name: str) -> Any:

@@ -128,7 +128,10 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     sampled = minibatch(args)
     parallel = distributed(args)
-    graph = load_graph(args).to(args.device)
+    # an on-disk folder stays memory-mapped for mini-batch training on the CPU
+    graph = load_graph(args, memory_mapped=sampled["batch_size"] is not None)
+    if graph.device != torch.device(args.device):
+        graph = graph.to(args.device)
     model_kw, fit_kw = hyperparameters(args.model, args.dataset, **overrides(args))
     print(f"{graph}\nmodel {args.model} {model_kw}, {fit_kw}")
     trainer = None

@@ -490,6 +490,7 @@ def resolve(
     name_or_path: str | os.PathLike[str],
     root: str | os.PathLike[str] | None = None,
     verify: bool = True,
+    memory_mapped: bool = False,
     **local_kwargs: Any,
 ) -> Graph:
     """A registered dataset by name, or a graph from a local file or folder.
@@ -508,6 +509,10 @@ def resolve(
         verify: check the sha256 of a registered dataset's files before loading
             (default: :obj:`True`, unlike :func:`graphlabels.data.load`, whose
             default skips the check; local files have no recorded hash).
+        memory_mapped: open a folder in the on-disk format memory-mapped, as an
+            :class:`~graphlabels.data.ondisk.OnDiskGraph` (for mini-batch
+            training), instead of reading it into a ``Graph`` (default:
+            :obj:`False`).
         **local_kwargs: passed to :func:`load_local` for a path (``seed``,
             ``num_splits``, ``train_per_class``, ``val_per_class``); ignored for
             a registered name.
@@ -540,11 +545,16 @@ def resolve(
             raise ValueError(
                 f"{exc}; or pass the path of a graph file or folder"
             ) from exc
-    if not Path(text).expanduser().exists():
+    path = Path(text).expanduser()
+    if not path.exists():
         raise FileNotFoundError(
             f"{text} does not exist: pass an existing file or folder, or a dataset "
             "name (see `graphlabels datasets`)"
         )
+    if memory_mapped and (path / "meta.json").is_file():
+        from graphlabels.data.ondisk import open_ondisk
+
+        return open_ondisk(path)
     return load_local(text, **local_kwargs)
 
 

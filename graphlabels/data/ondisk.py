@@ -345,6 +345,13 @@ class OnDiskGraph:
         return 0 if self.train_mask is None else 1
 
     @property
+    def split_info(self) -> dict[str, Any] | None:
+        """Where the split comes from: the folder's index files, or none."""
+        if self.train_mask is None:
+            return None
+        return {"source": "files", "path": str(self.path)}
+
+    @property
     def device(self) -> torch.device:
         """Always the CPU (memory maps)."""
         return torch.device("cpu")

@@ -105,3 +105,31 @@ def test_fanout_needs_batch_size_before_any_work(capsys):
 def test_mini_batch_rejects_models_without_block_support(capsys):
     assert main(["train", "cora", "--model", "appnp", "--batch-size", "64"]) == 2
     assert "mini-batch training supports gcn, sage, gat, mlp" in capsys.readouterr().err
+
+
+def test_mini_batch_training_keeps_an_on_disk_folder_memory_mapped(
+    tmp_path, data_root, monkeypatch
+):
+    from graphlabels.data import load
+    from graphlabels.data.ondisk import OnDiskGraph, write_ondisk
+    from graphlabels.train import presets
+
+    folder = tmp_path / "cora-disk"
+    write_ondisk(load("cora", root=data_root), folder, x_dtype="float16")
+    seen = []
+    real = presets.train_preset
+
+    def spy(model, graph, *args, **kwargs):
+        seen.append(type(graph))
+        return real(model, graph, *args, **kwargs)
+
+    monkeypatch.setattr(presets, "train_preset", spy)
+    out = tmp_path / "r.json"
+    argv = [str(folder), "--model", "sage", "--batch-size", "256", "--fanout", "5,5"]
+    code = main(["train", *argv, "--epochs", "3", "--runs", "1", "--quiet",
+                 "--json", str(out)])  # fmt: skip
+    assert code == 0
+    assert seen == [OnDiskGraph]
+    rec = json.loads(out.read_text())
+    assert rec["split"] == {"source": "files", "path": str(folder)}
+    assert rec["batch_size"] == 256
