@@ -34,7 +34,7 @@ from graphlabels.propagation._common import (
     check_layers_alpha,
     check_norm,
     one_hot_labels,
-    restrict_rows,
+    propagate,
 )
 
 __all__ = [
@@ -91,31 +91,21 @@ def dist_propagate(
 
     :math:`Y \leftarrow \alpha \hat{A} Y + (1 - \alpha) Y^{(0)}`, ``num_layers``
     times; ``y0`` ``[n_r, C]`` and ``idx`` are this rank's rows, ``values`` the
-    normalised values of ``dg.csr`` (:meth:`DistGraph.normalized`). Collective.
+    normalised values of ``dg.csr`` (:meth:`DistGraph.normalized`). Each step
+    first exchanges the halo rows. Collective.
     """
-    out = y0
-    if num_layers == 0:
-        return out.clone()
-    skip_res = reset is not None and res_zero_outside
-    res = None if skip_res or alpha == 1.0 else (1.0 - alpha) * y0
-    vals = values * alpha if alpha != 1.0 else values
-    A = dg.csr
-    if reset is not None:
-        drop = torch.zeros(A.num_rows, dtype=torch.bool, device=idx.device)
-        drop[idx] = True
-        A, vals = restrict_rows(A, vals, drop)  # rows overwritten every step
-    from graphlabels import ops
-
-    for _ in range(num_layers):
-        full = dg.plan.extend(out.contiguous())
-        out = ops.spmm(A, full, edge_weight=vals)
-        if res is not None:
-            out.add_(res)
-        if clamp is not None:
-            out.clamp_(clamp[0], clamp[1])
-        if reset is not None:
-            out.index_copy_(0, idx, reset)
-    return out
+    return propagate(
+        dg.csr,
+        values,
+        y0,
+        idx,
+        num_layers=num_layers,
+        alpha=alpha,
+        clamp=clamp,
+        reset=reset,
+        res_zero_outside=res_zero_outside,
+        extend=dg.plan.extend,
+    )
 
 
 @torch.no_grad()

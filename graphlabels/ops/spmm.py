@@ -144,7 +144,12 @@ def _check_out(A: CSR, X: Tensor, out: Tensor, reduce: str, grad: bool) -> None:
         )
     if not out.is_contiguous():
         raise ValueError("spmm: out must be contiguous")
-    if out.untyped_storage().data_ptr() == X.untyped_storage().data_ptr():
+    # empty tensors hold no memory to overlap (their data pointers may both be 0)
+    if (
+        out.numel()
+        and X.numel()
+        and (out.untyped_storage().data_ptr() == X.untyped_storage().data_ptr())
+    ):
         raise ValueError(
             "spmm: out shares memory with X: the product reads X while writing "
             "out, so pass a separate buffer"

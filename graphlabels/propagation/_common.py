@@ -197,6 +197,7 @@ def propagate(
     reset: Tensor | None,
     res_zero_outside: bool,
     post_step: Callable[[Tensor], Tensor] | None = None,
+    extend: Callable[[Tensor], Tensor] | None = None,
 ) -> Tensor:
     r"""Run :math:`Y \leftarrow \alpha \hat{A} Y + (1 - \alpha) Y^{(0)}` ``num_layers``
     times.
@@ -214,6 +215,9 @@ def propagate(
         res_zero_outside: whether ``y0`` is zero outside ``idx``; with ``reset``
             this makes the :math:`(1 - \alpha) Y^{(0)}` term vanish.
         post_step: optional function applied to the result of every step.
+        extend: optional function giving the rows of ``A``'s columns from the
+            rows of ``Y`` before every product (a partitioned graph's halo
+            exchange, ``DistGraph.plan.extend`` of :mod:`graphlabels.distributed`).
 
     Returns:
         The propagated matrix ``[N, C]``.
@@ -235,6 +239,8 @@ def propagate(
     bufs = [torch.empty_like(y0, memory_format=fmt) for _ in range(2)]
     for _ in range(num_layers):
         src = out.contiguous()
+        if extend is not None:
+            src = extend(src)
         out = bufs[0] if not _shares(bufs[0], src) else bufs[1]
         out = ops.spmm(A, src, edge_weight=vals, out=out)
         if res is not None:
