@@ -1,15 +1,19 @@
-"""A linear map that takes sparse CSR features and keeps their transpose.
+"""A linear map that takes sparse CSR features and keeps their structure.
 
 ``F.linear`` accepts a sparse CSR input, but its backward transposes the input
 again at every step (a sort of all the non-zeros), which is about a third of a
 training epoch on bag-of-words features such as Coauthor CS (6,805 features).
-:func:`linear` builds the transposed structure once per feature matrix and keeps
-it; input dropout, which only changes the stored values, reuses it.
+:func:`linear` runs ``x @ W^T`` as a weighted sum-SpMM over ``x``'s pattern
+(:func:`graphlabels.ops.spmm`, so the compiled CPU kernel when it is there), and
+keeps that pattern as a :class:`CSR` per feature matrix: its transpose, task
+split and int32 indices are built once. Input dropout, which only changes the
+stored values, reuses it. On Coauthor CS (18,333 x 6,805, 1.1M non-zeros, one
+thread) a forward and backward to a 64-wide layer took 170-184 ms through
+``torch.sparse.mm`` and 85-88 ms this way.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections import OrderedDict
 
 import torch
@@ -17,53 +21,29 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from graphlabels.ops.csr import CSR
+from graphlabels.ops.spmm import spmm
 
 __all__ = ["linear"]
 
-#: Transposed structures of recent sparse inputs (a few: one per feature matrix).
+#: Patterns of recent sparse inputs (a few: one per feature matrix).
 _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
 _CACHE_SIZE = 4
 
 
-def _transpose(x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-    """``(crow, col, perm)`` of ``x^T`` in CSR; ``values[perm]`` are its values."""
+def _pattern(x: Tensor) -> CSR:
+    """``x``'s sparsity pattern as a cached :class:`CSR` (no values)."""
     crow, col = x.crow_indices(), x.col_indices()
     key = (crow.data_ptr(), col.data_ptr(), col.numel(), tuple(x.shape), x.device)
     hit = _CACHE.get(key)
     # an entry holds its crow and col, so their memory (and data_ptr) stays theirs
     if hit is not None:
         _CACHE.move_to_end(key)
-        return hit[2], hit[3], hit[4]
-    # the transpose of the sparsity pattern, as graphlabels' CSR builds it
+        return hit[2]
     A = CSR(crow, col, None, x.size(1), check=False)
-    At = A.t()
-    t_crow, t_col, perm = At.rowptr, At.col.to(col.dtype), A.transpose_perm()
-    _CACHE[key] = (crow, col, t_crow, t_col, perm)
+    _CACHE[key] = (crow, col, A)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    return t_crow, t_col, perm
-
-
-def _csr(crow: Tensor, col: Tensor, values: Tensor, shape) -> Tensor:
-    with warnings.catch_warnings():  # "sparse CSR support is in beta"
-        warnings.simplefilter("ignore", UserWarning)
-        return torch.sparse_csr_tensor(crow, col, values, shape, check_invariants=False)
-
-
-class _SparseLinear(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, weight):  # type: ignore[override]
-        ctx.x = x
-        return torch.sparse.mm(x, weight.t())
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[override]
-        if not ctx.needs_input_grad[1]:
-            return None, None
-        x = ctx.x
-        t_crow, t_col, perm = _transpose(x)
-        xt = _csr(t_crow, t_col, x.values().index_select(0, perm), x.shape[::-1])
-        return None, torch.sparse.mm(xt, grad.contiguous()).t()
+    return A
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -90,5 +70,5 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             "linear: a sparse CSR x must not require grad (it is treated as data); "
             "pass a dense x to differentiate through it"
         )
-    out = _SparseLinear.apply(x, weight)
+    out = spmm(_pattern(x), weight.t(), "sum", edge_weight=x.values())
     return out if bias is None else out + bias

@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from graphlabels.ops import linear
-from graphlabels.ops.linear import _CACHE, _CACHE_SIZE, _transpose
+from graphlabels.ops.linear import _CACHE, _CACHE_SIZE, _pattern
 
 
 def _sparse(seed=0, n=7, d=5):
@@ -32,10 +32,10 @@ def test_values_and_gradients_match_dense():
 def test_transpose_by_hand():
     # x = [[1, 0, 2], [0, 0, 0], [3, 4, 0]] -> x^T rows: [1, 3], [4], [2]
     x = torch.tensor([[1.0, 0, 2], [0, 0, 0], [3, 4, 0]]).to_sparse_csr()
-    crow, col, perm = _transpose(x)
-    assert crow.tolist() == [0, 2, 3, 4]
-    assert col.tolist() == [0, 2, 2, 0]
-    assert x.values()[perm].tolist() == [1.0, 3.0, 4.0, 2.0]
+    At = _pattern(x).t()
+    assert At.rowptr.tolist() == [0, 2, 3, 4]
+    assert At.col.tolist() == [0, 2, 2, 0]
+    assert x.values()[_pattern(x).transpose_perm()].tolist() == [1.0, 3.0, 4.0, 2.0]
 
 
 def test_new_values_on_the_same_structure_reuse_the_transpose():
