@@ -34,7 +34,10 @@ power-law 169,343 nodes / 1,166,243 edges, the size of ogbn-arxiv):
   layers told not to add them).
 * ``gcn_epoch`` / ``sage_epoch``: a 2-layer 128 -> 256 -> 40 model (ReLU,
   dropout 0.5, Adam), one full-graph training step, vs DGL ``GraphConv``
-  (``norm="both"``) / ``SAGEConv("mean")`` (arxiv size only).
+  (``norm="both"``) / ``SAGEConv("mean")`` (arxiv size only); both sides use
+  ``F.dropout``. ``gcn_epoch_model`` / ``sage_epoch_model``: the same step with
+  graphlabels' own ``GCN`` / ``SAGE`` of that shape (its fused ReLU-dropout, GCN's
+  cached normalisation) against the same DGL model: what each library's user runs.
 * ``label_propagation``: 50 steps, alpha 0.9, symmetric normalisation, 40
   classes, half the nodes labelled, vs DGL ``nn.LabelPropagation`` (arxiv).
 """
@@ -274,6 +277,21 @@ class TwoLayer(torch.nn.Module):
         return call(self.c2, h)
 
 
+def _model(name: str) -> torch.nn.Module:
+    """The library's own 2-layer model of the same shape (no input dropout).
+
+    It differs from :class:`TwoLayer` in what the library adds: the fused
+    ReLU-dropout of ``graphlabels.nn`` in place of ``F.dropout``, and GCN's
+    self-loops and normalisation cached with the graph.
+    """
+    from graphlabels.nn import GCN, SAGE
+
+    cls = GCN if name == "gcn" else SAGE
+    model = cls(128, 40, hidden_channels=256, num_layers=2, dropout=0.5)
+    model.input_dropout = 0.0
+    return model
+
+
 def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
     from graphlabels.nn.conv import GCNConv, SAGEConv
 
@@ -281,7 +299,7 @@ def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
     torch.manual_seed(0)
     x = torch.randn(A.num_cols, 128)
     y = torch.randint(0, 40, (A.num_rows,))
-    for op, ours in (
+    for op, ours, adj in (
         (
             "gcn_epoch",
             TwoLayer(
@@ -289,16 +307,18 @@ def bench_epochs(out, gname, A, reps, dgl_ok) -> None:
                 GCNConv(256, 40, add_self_loops=False),
                 False,
             ),
+            As,
         ),
-        ("sage_epoch", TwoLayer(SAGEConv(128, 256), SAGEConv(256, 40), False)),
+        ("sage_epoch", TwoLayer(SAGEConv(128, 256), SAGEConv(256, 40), False), A),
+        ("gcn_epoch_model", _model("gcn"), A),
+        ("sage_epoch_model", _model("sage"), A),
     ):
-        adj = As if op == "gcn_epoch" else A
         fns = {"graphlabels": train_epoch(ours, x, adj, y)}
         if dgl_ok:
             from dgl.nn import GraphConv
             from dgl.nn import SAGEConv as DSAGE
 
-            if op == "gcn_epoch":
+            if op.startswith("gcn_epoch"):
                 theirs = TwoLayer(GraphConv(128, 256), GraphConv(256, 40), True)
                 fns["DGL"] = train_epoch(theirs, x, dgl_graph(As), y)
             else:
@@ -338,6 +358,10 @@ def bench_lp(out, gname, A, reps, dgl_ok) -> None:
 
 
 # ----------------------------------------------------------------- driver
+#: Groups of measurements (``--ops``).
+OPS = ("spmm", "gat", "epochs", "lp")
+
+
 def child(args) -> list:
     try:
         import dgl  # noqa: F401
@@ -353,11 +377,15 @@ def child(args) -> list:
         A.row()
         A.t()
         print(f"== {gname}: n={n} nnz={A.nnz}", flush=True)
-        bench_spmm(out, gname, A, args.feats, args.reps, dgl_ok)
-        bench_gat(out, gname, A, args.reps, dgl_ok)
+        if "spmm" in args.ops:
+            bench_spmm(out, gname, A, args.feats, args.reps, dgl_ok)
+        if "gat" in args.ops:
+            bench_gat(out, gname, A, args.reps, dgl_ok)
         if gname == "arxiv" or args.quick:
-            bench_epochs(out, gname, A, args.reps, dgl_ok)
-            bench_lp(out, gname, A, args.reps, dgl_ok)
+            if "epochs" in args.ops:
+                bench_epochs(out, gname, A, args.reps, dgl_ok)
+            if "lp" in args.ops:
+                bench_lp(out, gname, A, args.reps, dgl_ok)
     return out
 
 
@@ -407,6 +435,9 @@ def main() -> None:
     p.add_argument("--threads", type=int, nargs="*", default=[1, 2])
     p.add_argument("--graphs", nargs="*", default=None)
     p.add_argument("--feats", type=int, nargs="*", default=None)
+    p.add_argument(
+        "--ops", nargs="*", default=list(OPS), choices=OPS, help="what to measure"
+    )
     p.add_argument("--table", default=None, help="print the ratios of a result")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -434,7 +465,7 @@ def main() -> None:
             res = Path(tmp) / "records.json"
             cmd = [sys.executable, __file__, "--child", str(res)]
             cmd += ["--reps", str(args.reps), "--graphs", *args.graphs]
-            cmd += ["--feats", *map(str, args.feats)]
+            cmd += ["--feats", *map(str, args.feats), "--ops", *args.ops]
             cmd += ["--quick"] if args.quick else []
             before = os.getloadavg()
             t0 = time.time()

@@ -156,6 +156,16 @@ class SAGE(_ConvStack):
 
     conv = SAGEConv
 
+    @property
+    def sparse_input(self) -> bool:  # type: ignore[override]
+        """Sparse ``x`` is welcome when the first layer shrinks the width.
+
+        SAGEConv then applies its linear maps before aggregating (sum and mean
+        commute with them); max aggregates the features themselves.
+        """
+        first = self.layers[0]
+        return first.out_channels < first.in_channels and first.aggr != "max"
+
 
 class GAT(_Stack):
     """Graph Attention Network (Veličković et al., ICLR 2018).

@@ -49,7 +49,7 @@ def test_bad_names_and_sizes():
         GCN(4, 2, num_layers=0)
 
 
-@pytest.mark.parametrize("cls", [GCN, GAT, MLP, APPNP])
+@pytest.mark.parametrize("cls", [GCN, SAGE, GAT, MLP, APPNP])
 def test_sparse_csr_features_give_the_same_outputs_and_gradients(cls, blobs):
     torch.manual_seed(0)
     x = torch.randn(blobs.num_nodes, 12) * (torch.rand(blobs.num_nodes, 12) < 0.1)
@@ -63,6 +63,7 @@ def test_sparse_csr_features_give_the_same_outputs_and_gradients(cls, blobs):
     sparse.square().sum().backward()
     assert torch.allclose(dense, sparse, atol=1e-5)
     assert not GCN(12, 2, hidden_channels=64).sparse_input  # propagates x first
+    assert not SAGE(12, 2, hidden_channels=64).sparse_input
     for g, p in zip(grads, model.parameters(), strict=True):
         assert torch.allclose(g, p.grad, atol=1e-5)
 

@@ -452,3 +452,41 @@ def test_fitted_attributes_are_declared():
                  "drop_masks_", "result_"):  # fmt: skip
         assert getattr(lnu, name) is None
     assert len(lnu.models_) == 0 and lnu.edge_masks_ == []
+
+
+@pytest.mark.slow
+def test_minibatch_lnu_on_coauthor_cs_is_within_noise_of_full_batch(data_root):
+    # the same wrapper, grid point and number of optimiser steps (Coauthor CS has
+    # 300 training nodes: one batch of 512 per epoch), trained full-batch and
+    # neighbour-sampled; every variant's mean test accuracy must agree within
+    # three standard errors of the difference (plus half a point)
+    from graphlabels.nn.models import SAGE
+    from graphlabels.train import FullBatchTrainer, MiniBatchTrainer
+
+    graph = load("coauthor-cs", root=data_root)
+
+    def make():
+        return SAGE(graph.num_features, graph.num_classes, hidden_channels=64)
+
+    common = {"epochs": 60, "lr": 0.01, "weight_decay": 5e-4, "patience": None}
+    trainers = {
+        "full": FullBatchTrainer(**common),
+        "mini": MiniBatchTrainer(
+            batch_size=512, fanouts=(10, 10), eval_every=10, **common
+        ),
+    }
+    results = {
+        name: LabelNonUniformity(
+            make, runs=3, eta1=0.3, eta2=0.4, variants=("drop",), trainer=trainer
+        )
+        .fit(graph)
+        .result_
+        for name, trainer in trainers.items()
+    }
+    for variant in ("base", "drop"):
+        full = results["full"].variants[variant].test_acc
+        mini = results["mini"].variants[variant].test_acc
+        (m1, s1), (m2, s2) = mean_std(full), mean_std(mini)
+        assert m1 > 85.0, (variant, full)  # the full-batch run itself is sane
+        se = ((s1**2 + s2**2) / 3) ** 0.5
+        assert abs(m1 - m2) <= 3 * se + 0.5, (variant, full, mini)
