@@ -302,13 +302,18 @@ class DistributedTrainer(MiniBatchTrainer):
         return run
 
     def _loader(
-        self, graph: Any, train: Tensor, target: Tensor, seed: int | None
+        self,
+        graph: Any,
+        train: Tensor,
+        target: Tensor,
+        seed: int | None,
+        x: Tensor | None = None,
     ) -> NeighborLoader:
         if seed is None:  # the draw NeighborLoader would make
             seed = int(torch.randint(0, 2**62, (1,)))
         world = context.world_size()
         if world == 1:
-            return super()._loader(graph, train, target, seed)
+            return super()._loader(graph, train, target, seed, x)
         box = [seed]
         dist.broadcast_object_list(box, src=0)
         return _ShardLoader(
@@ -321,6 +326,7 @@ class DistributedTrainer(MiniBatchTrainer):
             seed=int(box[0]),
             prefetch=self.prefetch,
             y=target,
+            x=x,
             rank=context.rank(),
             world=world,
         )

@@ -60,7 +60,8 @@ def layerwise_inference(
             chunk's in-edges (default: ``16384``).
         device: where the layers run (default: the model's device); the
             ``[N, hidden]`` buffers stay on the CPU.
-        x: input features instead of ``graph.x`` (default: ``None``).
+        x: input features instead of ``graph.x`` (default: ``None``: ``graph.x``,
+            or its sparse CSR form when the model has ``sparse_input``).
         progress: show a progress bar over layers and chunks (default: ``False``).
 
     Returns:
@@ -81,6 +82,9 @@ def layerwise_inference(
             f"{type(model).__name__}: add such a method or use full-batch eval"
         )
     h = _features(graph) if x is None else x
+    if x is None and getattr(model, "sparse_input", False):
+        sparse_x = getattr(graph, "sparse_x", None)  # bag-of-words: CSR rows
+        h = h if sparse_x is None or sparse_x() is None else sparse_x()
     n = int(h.size(0))
     if device is None:
         p = next(iter(model.parameters()), None)

@@ -18,7 +18,7 @@ from graphlabels.ops._backend import (
 )
 from graphlabels.ops.attention import gat_aggregate
 from graphlabels.ops.csr import CSR, as_csr
-from graphlabels.ops.linear import linear
+from graphlabels.ops.linear import linear, select_rows
 from graphlabels.ops.norm import add_self_loops, gcn_norm
 from graphlabels.ops.reorder import reorder
 from graphlabels.ops.sddmm import sddmm
@@ -38,6 +38,7 @@ __all__ = [
     "reorder",
     "sddmm",
     "segment_softmax",
+    "select_rows",
     "set_backend",
     "spmm",
     "triton_available",

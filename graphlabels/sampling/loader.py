@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from graphlabels.ops.linear import select_rows
 from graphlabels.sampling.blocks import MiniBatch
 from graphlabels.sampling.sampler import NeighborSampler
 
@@ -28,8 +29,20 @@ _DONE = object()
 
 
 def gather_features(x: Tensor, n_id: Tensor, dtype: torch.dtype = torch.float32):
-    """Rows ``n_id`` of ``x`` (in memory or memory-mapped) as ``dtype``."""
-    return x.index_select(0, n_id.to(x.device)).to(dtype)
+    """Rows ``n_id`` of ``x`` (in memory, memory-mapped or sparse CSR) as ``dtype``.
+
+    A sparse CSR ``x`` (bag-of-words features, :meth:`Graph.sparse_x`) gives a
+    sparse CSR batch, which models with ``sparse_input`` multiply directly.
+    """
+    out = select_rows(x, n_id)
+    if out.layout == torch.sparse_csr:
+        if out.dtype == dtype:
+            return out
+        return torch.sparse_csr_tensor(
+            out.crow_indices(), out.col_indices(), out.values().to(dtype), out.shape,
+            check_invariants=False,
+        )  # fmt: skip
+    return out.to(dtype)
 
 
 class NeighborLoader:
@@ -52,6 +65,9 @@ class NeighborLoader:
             the caller's thread (default: ``2``).
         y: labels to attach instead of ``graph.y`` (default: ``None``).
         features: gather ``x`` for each batch (default: ``True``).
+        x: the features to gather instead of ``graph.x``, e.g. the sparse CSR
+            :meth:`Graph.sparse_x` for a model with ``sparse_input``
+            (default: ``None``).
 
     Example:
         >>> import torch
@@ -82,6 +98,7 @@ class NeighborLoader:
         prefetch: int = 2,
         y: Tensor | None = None,
         features: bool = True,
+        x: Tensor | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
@@ -97,7 +114,11 @@ class NeighborLoader:
         self.input_nodes = self.sampler._check_seeds(input_nodes)
         if self.input_nodes.numel() == 0:
             raise ValueError("input_nodes is empty: pass at least one seed node")
-        if features and getattr(graph, "x", None) is None:
+        if x is not None and x.size(0) != self.sampler.num_nodes:
+            raise ValueError(
+                f"x has {x.size(0)} rows for a graph of {self.sampler.num_nodes} nodes"
+            )
+        if features and x is None and getattr(graph, "x", None) is None:
             raise ValueError(
                 "the graph has no features x: pass features=False to sample "
                 "structure only"
@@ -107,6 +128,7 @@ class NeighborLoader:
         self.drop_last = drop_last
         self.prefetch = int(prefetch)
         self.features = features
+        self.x = getattr(graph, "x", None) if x is None else x
         self.y = getattr(graph, "y", None) if y is None else torch.as_tensor(y)
         if seed is None:
             seed = int(torch.randint(0, 2**62, (1,)))
@@ -141,7 +163,7 @@ class NeighborLoader:
         """Sample one batch for ``seeds`` and attach its features and labels."""
         batch = self.sampler.sample(seeds, generator)
         if self.features:
-            batch.x = gather_features(self.graph.x, batch.n_id)
+            batch.x = gather_features(self.x, batch.n_id)
         if self.y is not None:
             batch.y = self.y.index_select(0, batch.seeds.to(self.y.device)).long()
         return batch

@@ -210,17 +210,32 @@ class MiniBatchTrainer:
             kind=kind,
             device=p.device,
             opt=opt,
-            loader=self._loader(graph, masks[0], target, seed),
+            loader=self._loader(
+                graph, masks[0], target, seed, x=self._input(model, graph, kind)
+            ),
             target=target,
             masks=masks,
             weights=None if sample_weight is None else torch.as_tensor(sample_weight),
             best_state=copy.deepcopy(model.state_dict()),
         )
 
+    @staticmethod
+    def _input(model: nn.Module, graph: Any, kind: str) -> Tensor | None:
+        """Sparse CSR features for a block model that takes them, else ``None``."""
+        if kind != "blocks" or not getattr(model, "sparse_input", False):
+            return None
+        sparse_x = getattr(graph, "sparse_x", None)
+        return None if sparse_x is None else sparse_x()
+
     def _loader(
-        self, graph: Any, train: Tensor, target: Tensor, seed: int | None
+        self,
+        graph: Any,
+        train: Tensor,
+        target: Tensor,
+        seed: int | None,
+        x: Tensor | None = None,
     ) -> NeighborLoader:
-        """The loader of the training batches."""
+        """The loader of the training batches (gathering ``x`` if given)."""
         return NeighborLoader(
             graph,
             self.fanouts,
@@ -231,6 +246,7 @@ class MiniBatchTrainer:
             seed=seed,
             prefetch=self.prefetch,
             y=target,
+            x=x,
         )
 
     def _batches(self, run: _Run, epoch: int) -> Iterable[Any]:

@@ -2,7 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from graphlabels.ops import linear
+from graphlabels.ops import linear, select_rows
 from graphlabels.ops.linear import _CACHE, _CACHE_SIZE, _pattern
 
 
@@ -74,3 +74,14 @@ def test_bad_inputs():
     x = _sparse().to_sparse_csr().requires_grad_(True)
     with pytest.raises(ValueError, match="must not require grad"):
         linear(x, w)
+
+
+def test_select_rows_of_dense_and_sparse():
+    x = _sparse(3, n=9, d=6)
+    index = torch.tensor([2, 0, 8, 0, 5])  # an empty row, repeats
+    torch.testing.assert_close(select_rows(x, index), x[index])
+    out = select_rows(x.to_sparse_csr(), index)
+    assert out.layout == torch.sparse_csr and out.shape == (5, 6)
+    torch.testing.assert_close(out.to_dense(), x[index])
+    empty = select_rows(x.to_sparse_csr(), torch.tensor([], dtype=torch.long))
+    assert empty.shape == (0, 6) and empty.values().numel() == 0

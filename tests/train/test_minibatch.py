@@ -136,3 +136,27 @@ def test_bad_inputs(graph):
 
     with pytest.raises(TypeError, match="cannot tell how to call"):
         trainer(Weird(), graph)
+
+
+def test_sparse_features_train_as_dense(graph):
+    # the same training on bag-of-words features: the sparse CSR batches (the
+
+    g = torch.Generator().manual_seed(0)
+    words = (torch.rand(graph.num_nodes, 80, generator=g) < 0.05).float()
+    x = torch.cat([graph.x * (torch.rand(graph.x.shape, generator=g) < 0.05), words], 1)
+    sparse_graph = graph.replace(x=x)
+    assert sparse_graph.sparse_x() is not None
+    trainer = MiniBatchTrainer(batch_size=64, fanouts=(5, 5), epochs=3, lr=0.01)
+
+    class DenseSAGE(SAGE):
+        sparse_input = False
+
+    results = []
+    for cls in (SAGE, DenseSAGE):
+        torch.manual_seed(0)
+        model = cls(x.size(1), graph.num_classes, hidden_channels=16, dropout=0.0)
+        results.append(trainer(model, sparse_graph, seed=0))
+    assert SAGE(x.size(1), 3, hidden_channels=16).sparse_input
+    torch.testing.assert_close(
+        results[0].logits, results[1].logits, atol=1e-4, rtol=1e-4
+    )
