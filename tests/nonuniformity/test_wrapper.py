@@ -466,9 +466,9 @@ def test_minibatch_lnu_on_coauthor_cs_is_within_noise_of_full_batch(data_root):
     graph = load("coauthor-cs", root=data_root)
 
     def make():
-        return SAGE(graph.num_features, graph.num_classes, hidden_channels=64)
+        return SAGE(graph.num_features, graph.num_classes, hidden_channels=32)
 
-    common = {"epochs": 60, "lr": 0.01, "weight_decay": 5e-4, "patience": None}
+    common = {"epochs": 30, "lr": 0.02, "weight_decay": 5e-4, "patience": None}
     trainers = {
         "full": FullBatchTrainer(**common),
         "mini": MiniBatchTrainer(
