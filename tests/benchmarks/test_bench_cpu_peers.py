@@ -35,6 +35,8 @@ def test_quick_run_writes_every_measurement(tmp_path):
         "gat_layer_fwd_bwd",
         "gcn_epoch",
         "sage_epoch",
+        "gcn_epoch_model",
+        "sage_epoch_model",
         "label_propagation_50",
     ]
     for r in data["records"]:
@@ -57,3 +59,18 @@ def test_quick_run_writes_every_measurement(tmp_path):
         return
     for r in data["records"][1:]:
         assert r["ms"]["DGL"] > 0 and r["speedup"]["DGL"] > 0, r
+
+
+def test_ops_selects_the_measurements(tmp_path):
+    out = tmp_path / "peers.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    script = ROOT / "benchmarks" / "kernels" / "bench_cpu_peers.py"
+    cmd = [sys.executable, str(script), "--quick", "--threads", "1",
+           "--graphs", "pl300_2000", "--ops", "lp", "--json", str(out)]  # fmt: skip
+    subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=True)
+    data = json.loads(out.read_text())
+    assert [r["op"] for r in data["records"]] == ["label_propagation_50"]
+    bad = subprocess.run(
+        [*cmd[:-2], "--ops", "spmv"], env=env, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "invalid choice: 'spmv'" in bad.stderr
