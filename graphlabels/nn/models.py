@@ -17,6 +17,7 @@ from torch import Tensor, nn
 from graphlabels.nn.conv import APPNPProp, GATConv, GCNConv, SAGEConv
 from graphlabels.nn.dropout import dropout, relu_dropout
 from graphlabels.nn.linear import Linear
+from graphlabels.ops.linear import first_rows
 
 __all__ = [
     "APPNP",
@@ -251,7 +252,7 @@ class MLP(_Stack):
         first rows of ``x``) are returned.
         """
         if isinstance(adj, (list, tuple)) and adj:
-            x = x[: adj[-1].num_rows]
+            x = first_rows(x, adj[-1].num_rows)
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
             x = layer(x)

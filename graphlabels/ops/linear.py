@@ -24,7 +24,7 @@ from torch import Tensor
 from graphlabels.ops.csr import CSR
 from graphlabels.ops.spmm import spmm
 
-__all__ = ["linear", "select_rows"]
+__all__ = ["first_rows", "linear", "select_rows"]
 
 #: Patterns of recent sparse inputs (a few: one per feature matrix).
 _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
@@ -112,3 +112,10 @@ def select_rows(x: Tensor, index: Tensor) -> Tensor:
             out_crow, col.index_select(0, pos), val.index_select(0, pos),
             (index.numel(), x.size(1)), check_invariants=False,
         )  # fmt: skip
+
+
+def first_rows(x: Tensor, k: int) -> Tensor:
+    """``x[:k]``, also for a sparse CSR ``x`` (a block's destinations)."""
+    if x.layout != torch.sparse_csr:
+        return x[:k]
+    return select_rows(x, torch.arange(k, device=x.device))

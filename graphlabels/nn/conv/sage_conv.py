@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphlabels.nn.conv._utils import to_csr
 from graphlabels.nn.linear import Linear
-from graphlabels.ops import CSR, linear, select_rows, spmm
+from graphlabels.ops import CSR, linear, spmm
+from graphlabels.ops.linear import first_rows
 
 __all__ = ["SAGEConv"]
-
-
-def _first_rows(x: Tensor, k: int) -> Tensor:
-    """``x[:k]``, also for a sparse CSR ``x`` (a block's destinations)."""
-    if x.layout != torch.sparse_csr:
-        return x[:k]
-    return select_rows(x, torch.arange(k, device=x.device))
 
 
 class SAGEConv(nn.Module):
@@ -89,7 +82,7 @@ class SAGEConv(nn.Module):
             out = self.lin_l(spmm(A, x, self.aggr))
         if self.lin_r is not None:
             # a block's destinations are its first sources
-            root = x if A.num_rows == x.size(0) else _first_rows(x, A.num_rows)
+            root = x if A.num_rows == x.size(0) else first_rows(x, A.num_rows)
             out = out + self.lin_r(root)
         if self.normalize:
             out = F.normalize(out, p=2.0, dim=-1)
