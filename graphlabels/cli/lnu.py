@@ -197,7 +197,33 @@ def run(args: argparse.Namespace) -> int:
         f"{args.dataset} {args.model}: base {base.summary()}, validation-chosen "
         f"{res.best_variant} {best.summary()} {best.params or ''}"
     )
-
+    seconds = time.perf_counter() - start
+    out = res.as_dict()
+    record = {
+        "dataset": args.dataset,
+        "model": args.model,
+        "runs": args.runs,
+        "hyperparameters": {**model_kw, **fit_kw},
+        "split": graph.split_info,
+        "batch_size": args.batch_size,
+        "fanouts": None if args.fanout is None else list(args.fanout),
+        "processes": world_size(),
+        "grid_values": {
+            "eta1": list(args.eta1),
+            "eta2": list(args.eta2),
+            "eta3": list(args.eta3),
+        },
+        "score_from": args.score_from,
+        "candidates": args.candidates,
+        "variants": out["variants"],
+        "chosen": out["chosen"],
+        "best_variant": out["best_variant"],
+        "grid": out["grid"],
+        "seconds": round(seconds, 3),
+        "device": str(args.device),
+    }
+    # the results first: the diagnostics below take minutes on a large graph
+    write_json(args.json, _clean(record))
     # diagnostics of the base model on test nodes, per run
     diags = lnu.base_diagnostics(graph)
     summary = summarize_diagnostics(diags)
@@ -220,32 +246,7 @@ def run(args: argparse.Namespace) -> int:
             title=f"{args.dataset} {args.model}: test accuracy by score decile",
         )
         print(f"wrote {args.plot}")
-    seconds = time.perf_counter() - start
-    print(f"{seconds:.1f} s")
-    out = res.as_dict()
-    record = {
-        "dataset": args.dataset,
-        "model": args.model,
-        "runs": args.runs,
-        "hyperparameters": {**model_kw, **fit_kw},
-        "split": graph.split_info,
-        "batch_size": args.batch_size,
-        "fanouts": None if args.fanout is None else list(args.fanout),
-        "processes": world_size(),
-        "grid_values": {
-            "eta1": list(args.eta1),
-            "eta2": list(args.eta2),
-            "eta3": list(args.eta3),
-        },
-        "score_from": args.score_from,
-        "candidates": args.candidates,
-        "variants": out["variants"],
-        "chosen": out["chosen"],
-        "best_variant": out["best_variant"],
-        "grid": out["grid"],
-        "diagnostics": {**summary, "run0": diags[0].to_dict()},
-        "seconds": round(seconds, 3),
-        "device": str(args.device),
-    }
+    print(f"{time.perf_counter() - start:.1f} s")
+    record["diagnostics"] = {**summary, "run0": diags[0].to_dict()}
     write_json(args.json, _clean(record))
     return 0
