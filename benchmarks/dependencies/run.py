@@ -8,7 +8,10 @@ GCN with labels as input) on the standard Planetoid splits of Cora and CiteSeer,
 training densities, 5 outer repetitions.
 
 Results are merged into ``benchmarks/results/dependencies.json`` after each
-dataset, so an interrupted run keeps what it finished.
+dataset, so an interrupted run keeps what it finished. ``--densities`` runs some
+densities only; their rows replace the same densities' rows of that dataset and
+keep the others (every density's splits depend on the repetition and the density
+alone, so densities run apart equal densities run together).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import torch
 
 from graphlabels.data import load
 from graphlabels.dependencies import GMNN, LabelInput, LabelTrickTrainer, study
+from graphlabels.dependencies.study import DEFAULT_DENSITIES, StudyResult
 from graphlabels.nn import GCN
 from graphlabels.train import FullBatchTrainer, mean_std, run_seeds
 from graphlabels.train.presets import preset
@@ -91,6 +95,11 @@ def main() -> None:
     p.add_argument("--repetitions", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument(
+        "--densities",
+        default=",".join(map(str, DEFAULT_DENSITIES)),
+        help="comma-separated training densities of the study",
+    )
+    p.add_argument(
         "--out", type=Path, default=OUT, help="results file (merged into, not replaced)"
     )
     args = p.parse_args()
@@ -105,13 +114,40 @@ def main() -> None:
             )
         return
     names = args.datasets or "cora,citeseer,coauthor-cs,amazon-photo,chameleon"
+    densities = [float(d) for d in args.densities.split(",")]
     for name in names.split(","):
         graph = load(name)
-        res = study(graph, repetitions=args.repetitions, progress=True)
-        record = {**res.as_dict(), "load_average": os.getloadavg()}
+        res = study(graph, densities, repetitions=args.repetitions, progress=True)
+        record = _merge_densities(args.out, name, res)
         _save("study", name, record, args.out)
         res.plot(args.out.parent / f"dependencies_{name}.png")
         print(res.table())
+
+
+def _merge_densities(out: Path, name: str, res: StudyResult) -> dict:
+    """``res`` with the rows of the other densities already in ``out`` for ``name``.
+
+    The plot and table of a partial run show its own densities; the JSON keeps
+    all, with each run's seconds and load under ``runs``.
+    """
+    new = {**res.as_dict(), "load_average": os.getloadavg()}
+    data = json.loads(out.read_text()) if out.exists() else {}
+    old = data.get("study", {}).get(name)
+    if old is None or old.get("repetitions") != res.repetitions:
+        return new
+    keep = [r for r in old["rows"] if r["density"] not in res.densities]
+    runs = old.get("runs") or [
+        {k: old[k] for k in ("densities", "seconds", "load_average") if k in old}
+    ]
+    runs.append({k: new[k] for k in ("densities", "seconds", "load_average")})
+    densities = sorted(set(old["densities"]) | set(res.densities))
+    return {
+        **new,
+        "densities": densities,
+        "rows": sorted(keep + new["rows"], key=lambda r: r["density"]),
+        "seconds": round(sum(r["seconds"] for r in runs), 3),
+        "runs": runs,
+    }
 
 
 if __name__ == "__main__":
