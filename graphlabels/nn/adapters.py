@@ -25,12 +25,28 @@ from graphlabels.graph import Graph
 __all__ = [
     "GraphModule",
     "as_graph_module",
+    "input_features",
     "input_kind",
     "minibatch_to_dgl_blocks",
     "minibatch_to_pyg",
 ]
 
 _DGL_NAMES = {"g", "graph", "block", "blocks"}
+
+
+def input_features(model: Any, graph: Any) -> Tensor:
+    """The features ``model`` takes from ``graph``.
+
+    ``graph.sparse_x()`` (bag-of-words features as a sparse CSR tensor) for a
+    model that declares ``sparse_input`` when the graph has such features, else
+    ``graph.x`` (also for graphs without ``sparse_x``, e.g. on-disk graphs).
+    """
+    if getattr(model, "sparse_input", False):
+        sparse_x = getattr(graph, "sparse_x", None)
+        xs = None if sparse_x is None else sparse_x()
+        if xs is not None:
+            return xs
+    return graph.x
 
 
 def _params(fn: Callable) -> list[str]:
@@ -108,11 +124,7 @@ class GraphModule(nn.Module):
         """Logits ``[N, C]`` for ``graph``."""
         inner = self.inner
         if self.kind == "adj":
-            x = graph.x
-            if getattr(inner, "sparse_input", False):
-                xs = graph.sparse_x()
-                x = x if xs is None else xs
-            return inner(x, graph.csr())
+            return inner(input_features(inner, graph), graph.csr())
         if self.kind == "pyg":
             if self._accepts_weight and graph.edge_weight is not None:
                 return inner(graph.x, graph.edge_index, graph.edge_weight)

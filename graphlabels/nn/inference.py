@@ -18,6 +18,8 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
+from graphlabels.nn.adapters import input_features
+
 __all__ = ["layerwise_inference", "supports_blocks"]
 
 
@@ -33,11 +35,10 @@ def supports_blocks(model: Any) -> bool:
     return isinstance(model, _Stack) or callable(getattr(model, "inference", None))
 
 
-def _features(graph: Any) -> Any:
-    x = getattr(graph, "x", None)
-    if x is None:
+def _features(model: nn.Module, graph: Any) -> Any:
+    if getattr(graph, "x", None) is None:
         raise ValueError("graph has no node features x: models need features")
-    return x
+    return input_features(model, graph)
 
 
 @torch.no_grad()
@@ -81,10 +82,7 @@ def layerwise_inference(
             f"module with an inference(graph, chunk_size, device) method; got "
             f"{type(model).__name__}: add such a method or use full-batch eval"
         )
-    h = _features(graph) if x is None else x
-    if x is None and getattr(model, "sparse_input", False):
-        sparse_x = getattr(graph, "sparse_x", None)  # bag-of-words: CSR rows
-        h = h if sparse_x is None or sparse_x() is None else sparse_x()
+    h = _features(model, graph) if x is None else x
     n = int(h.size(0))
     if device is None:
         p = next(iter(model.parameters()), None)

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-from graphlabels.nn.adapters import as_graph_module, input_kind
+from graphlabels.nn.adapters import as_graph_module, input_features, input_kind
 from graphlabels.nn.inference import layerwise_inference, supports_blocks
 from graphlabels.sampling import NeighborLoader
 from graphlabels.train.trainer import (
@@ -211,21 +211,17 @@ class MiniBatchTrainer:
             device=p.device,
             opt=opt,
             loader=self._loader(
-                graph, masks[0], target, seed, x=self._input(model, graph, kind)
+                graph,
+                masks[0],
+                target,
+                seed,
+                x=input_features(model, graph) if kind == "blocks" else None,
             ),
             target=target,
             masks=masks,
             weights=None if sample_weight is None else torch.as_tensor(sample_weight),
             best_state=copy.deepcopy(model.state_dict()),
         )
-
-    @staticmethod
-    def _input(model: nn.Module, graph: Any, kind: str) -> Tensor | None:
-        """Sparse CSR features for a block model that takes them, else ``None``."""
-        if kind != "blocks" or not getattr(model, "sparse_input", False):
-            return None
-        sparse_x = getattr(graph, "sparse_x", None)
-        return None if sparse_x is None else sparse_x()
 
     def _loader(
         self,
