@@ -15,8 +15,13 @@ loop visits nodes. Per hop:
 New nodes are numbered (in id order) with a node-id map sized ``num_nodes``, kept
 per thread and reset after each batch; their distinct ids come from a bool mark
 buffer read back with ``nonzero`` when they are many, else from ``torch.unique``.
-The graph may live in memory-mapped arrays (see :mod:`graphlabels.data.ondisk`):
-only the rows and edges a batch touches are read.
+The id map is int32 when the ids fit (half the bytes: its random reads hit the
+cache far more often). With several intra-op threads, the 1-D gathers (torch runs
+``index_select`` of a 1-D tensor on one thread), the ``nonzero`` over the mark
+buffer and large uniform draws are split into slices run in a small thread pool;
+the slices of the draws depend on their size only, so a seed gives the same batch
+on any number of threads. The graph may live in memory-mapped arrays (see
+:mod:`graphlabels.data.ondisk`): only the rows and edges a batch touches are read.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import torch
@@ -170,29 +176,34 @@ class NeighborSampler:
         return self._deg
 
     def _id_map(self) -> Tensor:
+        # int32 when the ids fit (3x faster gathers than int64 at products size)
         m = getattr(self._local, "map", None)
         if m is None:
-            m = torch.full((self.num_nodes,), -1, dtype=torch.long)
+            dtype = torch.int32 if self.num_nodes < 2**31 else torch.long
+            m = torch.full((self.num_nodes,), -1, dtype=dtype)
             self._local.map = m
         return m
 
-    def _unique(self, ids: Tensor) -> Tensor:
-        """Sorted distinct values of ``ids``.
+    def _new_nodes(self, ids: Tensor, nodes: Tensor, id_map: Tensor) -> Tensor:
+        """Sorted distinct values of ``ids`` that are not among ``nodes``.
 
         Many ids (more than ``num_nodes / 64``): mark them in a per-thread bool
-        buffer sized ``num_nodes`` and read the marks back with ``nonzero``
-        (O(num_nodes), no sort, about twice as fast as ``torch.unique`` at
-        products scale); few ids: ``torch.unique``.
+        buffer sized ``num_nodes``, unmark ``nodes``, and read the marks back with
+        ``nonzero`` (O(num_nodes), no sort, about twice as fast as ``torch.unique``
+        at products scale), one slice of the buffer per thread; few ids:
+        ``torch.unique`` and the id map.
         """
         if ids.numel() * 64 <= self.num_nodes:
-            return torch.unique(ids)
+            uniq = torch.unique(ids)
+            return uniq[id_map.index_select(0, uniq) < 0]
         mark = getattr(self._local, "mark", None)
         if mark is None:
             mark = torch.zeros(self.num_nodes, dtype=torch.bool)
             self._local.mark = mark
-        mark[ids] = True
-        out = mark.nonzero().view(-1)
-        mark[out] = False
+        mark.index_fill_(0, ids, True)
+        mark.index_fill_(0, nodes, False)
+        out = _nonzero(mark)
+        mark.index_fill_(0, out, False)
         return out
 
     def _check_seeds(self, seeds: Tensor) -> Tensor:
@@ -242,28 +253,14 @@ class NeighborSampler:
         pos = torch.empty(total, dtype=torch.long)
         if total == 0:
             return pos, count
+        # every row's first ``count`` positions: whole rows are done, and the
+        # sampled rows are overwritten below
+        seg = torch.repeat_interleave(torch.arange(R), count, output_size=total)
+        torch.add(_take(start - out_ptr[:-1], seg), torch.arange(total), out=pos)
         if k < 0:
-            take, pick = torch.ones(R, dtype=torch.bool), None
-        elif self.replace:
-            take, pick = None, deg > 0
-        else:
-            take, pick = deg <= k, deg > k
-        pick_rows = (
-            torch.empty(0, dtype=torch.long)
-            if pick is None
-            else pick.nonzero().view(-1)
-        )
-        if take is not None:
-            rows = take.nonzero().view(-1)
-            if rows.numel():
-                d = deg[rows]
-                n = int(d.sum())
-                seg = torch.repeat_interleave(
-                    torch.arange(rows.numel()), d, output_size=n
-                )
-                first = torch.cumsum(d, 0) - d
-                within = torch.arange(n) - first[seg]
-                pos[out_ptr[rows][seg] + within] = start[rows][seg] + within
+            return pos, count
+        pick = deg > 0 if self.replace else deg > k
+        pick_rows = pick.nonzero().view(-1)
         if pick_rows.numel() == 0:
             return pos, count
         s, d = start[pick_rows], deg[pick_rows]
@@ -271,7 +268,7 @@ class NeighborSampler:
         if self.weighted:
             picked = self._weighted(s, d, k, g)
         elif self.replace:
-            u = torch.rand(pick_rows.numel(), k, generator=g, dtype=torch.float64)
+            u = _uniform((pick_rows.numel(), k), g)
             off = (u * d.unsqueeze(1)).long().clamp_(max=(d - 1).unsqueeze(1))
             picked = s.unsqueeze(1) + off
         else:
@@ -294,14 +291,14 @@ class NeighborSampler:
             cum = torch.cumsum(w, 0)
             before = torch.cat([cum.new_zeros(1), cum])[first]
             tot = cum[first + d - 1] - before
-            u = torch.rand(R, k, generator=g, dtype=torch.float64)
+            u = _uniform((R, k), g)
             target = before.unsqueeze(1) + u * tot.unsqueeze(1)
             hit = torch.searchsorted(cum, target.view(-1), right=True).view(R, k)
             # keep each draw inside its row (rounding at the segment ends)
             lo, hi = first.unsqueeze(1), (first + d - 1).unsqueeze(1)
             hit = torch.minimum(torch.maximum(hit, lo), hi)
             return epos[hit]
-        u = torch.rand(n, generator=g, dtype=torch.float64).clamp_(min=1e-300)
+        u = _uniform((n,), g).clamp_(min=1e-300)
         key = u.log() / w  # Efraimidis-Spirakis: the k largest of u^(1/w)
         order = torch.argsort(key, descending=True)
         order = order[torch.argsort(seg[order], stable=True)]
@@ -326,33 +323,31 @@ class NeighborSampler:
         seeds = self._check_seeds(seeds)
         id_map = self._id_map()
         nodes = seeds
-        id_map[nodes] = torch.arange(nodes.numel())
+        id_map.index_copy_(0, nodes, torch.arange(nodes.numel(), dtype=id_map.dtype))
         blocks: list[Block] = []
         sizes = [nodes.numel()]
         try:
             for k in self.num_neighbors:
-                lo = self.rowptr.index_select(0, nodes).long()
-                hi = self.rowptr.index_select(0, nodes + 1).long()
+                lo = _take(self.rowptr, nodes).long()
+                hi = _take(self.rowptr, nodes + 1).long()
                 pos, count = self._positions(lo, hi - lo, k, generator)
-                nbr = self.col.index_select(0, pos).long()
-                local = id_map.index_select(0, nbr)
-                miss = local < 0
-                new = nbr[miss]
-                if new.numel():
-                    uniq = self._unique(new)
+                nbr = _take(self.col, pos).long()
+                uniq = self._new_nodes(nbr, nodes, id_map)
+                if uniq.numel():
                     base = nodes.numel()
-                    id_map[uniq] = torch.arange(base, base + uniq.numel())
+                    ids = torch.arange(base, base + uniq.numel(), dtype=id_map.dtype)
+                    id_map.index_copy_(0, uniq, ids)
                     nodes = torch.cat([nodes, uniq])
-                    local[miss] = id_map.index_select(0, new)
+                local = _take(id_map, nbr).long()
                 rowptr = torch.zeros(count.numel() + 1, dtype=torch.long)
                 torch.cumsum(count, 0, out=rowptr[1:])
-                value = None if self.value is None else self.value.index_select(0, pos)
+                value = None if self.value is None else _take(self.value, pos)
                 blocks.append(
                     Block(rowptr, local, value, nodes.numel(), nodes, pos, self.degrees)
                 )
                 sizes.append(nodes.numel())
         finally:
-            id_map[nodes] = -1
+            id_map.index_fill_(0, nodes, -1)
         blocks.reverse()
         return MiniBatch(nodes, int(seeds.numel()), blocks, hop_sizes=sizes)
 
@@ -373,6 +368,59 @@ class NeighborSampler:
         )
 
 
+#: Below this many elements an operation is not split across threads.
+_SPLIT_MIN = 1 << 16
+
+
+def _take(src: Tensor, index: Tensor) -> Tensor:
+    """``src.index_select(0, index)`` of a 1-D ``src``, a slice of ``index`` per thread.
+
+    torch's ``index_select`` of a 1-D tensor runs on one thread on CPU, and these
+    random reads are bound by memory latency, which a second thread hides.
+    """
+    parts = torch.get_num_threads()
+    n = index.numel()
+    if parts == 1 or n < _SPLIT_MIN:
+        return src.index_select(0, index)
+    out = torch.empty(n, dtype=src.dtype)
+    bounds = [n * i // parts for i in range(parts + 1)]
+
+    def part(i: int) -> None:
+        a, b = bounds[i], bounds[i + 1]
+        torch.index_select(src, 0, index[a:b], out=out[a:b])
+
+    list(_pool(parts).map(part, range(parts)))
+    return out
+
+
+def _nonzero(mask: Tensor) -> Tensor:
+    """``mask.nonzero().view(-1)``, one slice per intra-op thread.
+
+    torch's ``nonzero`` runs on one thread on CPU; the slices' results are
+    concatenated in order, so the output does not depend on the thread count.
+    """
+    parts = torch.get_num_threads()
+    n = mask.numel()
+    if parts == 1 or n < (1 << 20):
+        return mask.nonzero().view(-1)
+    bounds = [n * i // parts for i in range(parts + 1)]
+
+    def part(i: int) -> Tensor:
+        return mask[bounds[i] : bounds[i + 1]].nonzero().view(-1).add_(bounds[i])
+
+    pool = _pool(parts)
+    return torch.cat(list(pool.map(part, range(parts))))
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    if workers not in _POOLS:
+        _POOLS[workers] = ThreadPoolExecutor(workers, "graphlabels-sampler")
+    return _POOLS[workers]
+
+
 def _floyd(deg: Tensor, k: int, g: torch.Generator | None) -> Tensor:
     """``[R, k]`` distinct offsets in ``[0, deg_r)`` per row (Floyd's algorithm).
 
@@ -382,7 +430,7 @@ def _floyd(deg: Tensor, k: int, g: torch.Generator | None) -> Tensor:
     """
     R = deg.numel()
     out = torch.empty(R, k, dtype=torch.long)
-    u = torch.rand(R, k, generator=g, dtype=torch.float64)
+    u = _uniform((R, k), g)
     for s in range(k):
         j = deg - k + s
         t = (u[:, s] * (j + 1)).long().clamp_(max=j)
@@ -391,3 +439,37 @@ def _floyd(deg: Tensor, k: int, g: torch.Generator | None) -> Tensor:
             t = torch.where(seen, j, t)
         out[:, s] = t
     return out
+
+
+#: Draws per generator when a large batch of uniforms is drawn in parts.
+_RAND_PART = 1 << 17
+
+
+def _uniform(shape: tuple[int, ...], g: torch.Generator | None) -> Tensor:
+    """Uniform float64 draws in ``[0, 1)``, in parts of :data:`_RAND_PART`.
+
+    torch draws from one generator on one thread. Above one part, each part gets
+    its own generator seeded from ``g``, and the parts are filled by the intra-op
+    threads; the parts depend on the size only, so the draws do not depend on the
+    thread count.
+    """
+    n = 1
+    for d in shape:
+        n *= d
+    if n <= _RAND_PART:
+        return torch.rand(shape, generator=g, dtype=torch.float64)
+    out = torch.empty(n, dtype=torch.float64)
+    parts = -(-n // _RAND_PART)
+    seeds = torch.randint(0, 2**62, (parts,), generator=g).tolist()
+
+    def fill(i: int) -> None:
+        gen = torch.Generator().manual_seed(seeds[i])
+        out[i * _RAND_PART : (i + 1) * _RAND_PART].uniform_(generator=gen)
+
+    threads = torch.get_num_threads()
+    if threads == 1:
+        for i in range(parts):
+            fill(i)
+    else:
+        list(_pool(threads).map(fill, range(parts)))
+    return out.view(shape)

@@ -197,10 +197,48 @@ def test_both_unique_paths_agree():
     n = 10_000
     ei = torch.randint(0, n, (2, 50_000), generator=torch.Generator().manual_seed(0))
     sampler = NeighborSampler(Graph(ei, n), [3])
+    id_map = torch.full((n,), -1)
+    nodes = torch.tensor([3, 11])
+    id_map[nodes] = torch.arange(2)
     few = torch.tensor([7, 3, 7, 9000, 3])  # 5 * 64 <= n: torch.unique
     many = torch.randint(0, n, (400,))  # 400 * 64 > n: the mark buffer
-    assert sampler._unique(few).tolist() == [3, 7, 9000]
-    assert torch.equal(sampler._unique(many), torch.unique(many))
+    assert sampler._new_nodes(few, nodes, id_map).tolist() == [7, 9000]
+    want = torch.unique(many)
+    want = want[(want != 3) & (want != 11)]
+    assert torch.equal(sampler._new_nodes(many, nodes, id_map), want)
     assert not bool(sampler._local.mark.any())  # the buffer is left clean
     batch = sampler.sample(torch.tensor([1, 2]))  # few new nodes: torch.unique
     assert torch.equal(batch.blocks[0].dst_n_id, torch.tensor([1, 2]))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_nonzero_in_slices_equals_nonzero(threads):
+    from graphlabels.sampling.sampler import _nonzero
+
+    mask = torch.rand(3_000_001, generator=torch.Generator().manual_seed(1)) < 0.01
+    mask[0] = mask[-1] = True
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(threads)
+        assert torch.equal(_nonzero(mask), mask.nonzero().view(-1))
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_samples_do_not_depend_on_the_thread_count():
+    n = 300_000  # large enough for the sliced mark buffer
+    ei = torch.randint(0, n, (2, 3_000_000), generator=torch.Generator().manual_seed(0))
+    sampler = NeighborSampler(Graph(ei, n), [15, 10])
+    seeds = torch.arange(0, n, 97)
+    before = torch.get_num_threads()
+    out = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            out.append(sampler.sample(seeds, torch.Generator().manual_seed(5)))
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(out[0].n_id, out[1].n_id)
+    for x, y in zip(out[0].blocks, out[1].blocks, strict=True):
+        assert torch.equal(x.e_id, y.e_id) and torch.equal(x.col, y.col)
+        assert torch.equal(x.rowptr, y.rowptr)
