@@ -12,6 +12,11 @@ dataset, so an interrupted run keeps what it finished. ``--densities`` runs some
 densities only; their rows replace the same densities' rows of that dataset and
 keep the others (every density's splits depend on the repetition and the density
 alone, so densities run apart equal densities run together).
+
+``--part merge --inputs A.json B.json ...``: the study records of result files
+written by runs of some densities each (``--out`` elsewhere, e.g. one process per
+density) merged into ``--out``, with each dataset's plot and table redone from the
+merged record.
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ def anchors(name: str, runs: int) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--part", choices=("anchors", "study"), required=True)
+    p.add_argument("--part", choices=("anchors", "study", "merge"), required=True)
     p.add_argument("--datasets", default=None, help="comma-separated")
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--repetitions", type=int, default=5)
@@ -102,8 +107,21 @@ def main() -> None:
     p.add_argument(
         "--out", type=Path, default=OUT, help="results file (merged into, not replaced)"
     )
+    p.add_argument(
+        "--inputs", type=Path, nargs="*", default=[], help="--part merge: result files"
+    )
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    if args.part == "merge":
+        if not args.inputs:
+            p.error("--part merge needs --inputs: result files of study runs")
+        for name in merge(args.inputs, args.out):
+            print(
+                StudyResult.from_dict(
+                    json.loads(args.out.read_text())["study"][name]
+                ).table()
+            )
+        return
     if args.part == "anchors":
         for name in (args.datasets or "cora,citeseer").split(","):
             res = anchors(name, args.runs)
@@ -118,29 +136,32 @@ def main() -> None:
     for name in names.split(","):
         graph = load(name)
         res = study(graph, densities, repetitions=args.repetitions, progress=True)
-        record = _merge_densities(args.out, name, res)
+        record = _merge_densities(
+            args.out, name, {**res.as_dict(), "load_average": os.getloadavg()}
+        )
         _save("study", name, record, args.out)
         res.plot(args.out.parent / f"dependencies_{name}.png")
         print(res.table())
 
 
-def _merge_densities(out: Path, name: str, res: StudyResult) -> dict:
-    """``res`` with the rows of the other densities already in ``out`` for ``name``.
+def _merge_densities(out: Path, name: str, new: dict) -> dict:
+    """The study record ``new`` with the other densities' rows already in ``out``.
 
     The plot and table of a partial run show its own densities; the JSON keeps
     all, with each run's seconds and load under ``runs``.
     """
-    new = {**res.as_dict(), "load_average": os.getloadavg()}
     data = json.loads(out.read_text()) if out.exists() else {}
     old = data.get("study", {}).get(name)
-    if old is None or old.get("repetitions") != res.repetitions:
+    if old is None or old.get("repetitions") != new["repetitions"]:
         return new
-    keep = [r for r in old["rows"] if r["density"] not in res.densities]
+    keep = [r for r in old["rows"] if r["density"] not in new["densities"]]
     runs = old.get("runs") or [
         {k: old[k] for k in ("densities", "seconds", "load_average") if k in old}
     ]
-    runs.append({k: new[k] for k in ("densities", "seconds", "load_average")})
-    densities = sorted(set(old["densities"]) | set(res.densities))
+    runs += new.get("runs") or [
+        {k: new[k] for k in ("densities", "seconds", "load_average") if k in new}
+    ]
+    densities = sorted(set(old["densities"]) | set(new["densities"]))
     return {
         **new,
         "densities": densities,
@@ -148,6 +169,20 @@ def _merge_densities(out: Path, name: str, res: StudyResult) -> dict:
         "seconds": round(sum(r["seconds"] for r in runs), 3),
         "runs": runs,
     }
+
+
+def merge(inputs: list[Path], out: Path) -> list[str]:
+    """Merge the study records of ``inputs`` into ``out``; redo their plots."""
+    names = []
+    for path in inputs:
+        for name, record in json.loads(path.read_text()).get("study", {}).items():
+            _save("study", name, _merge_densities(out, name, record), out)
+            names.append(name)
+    data = json.loads(out.read_text()) if out.exists() else {"study": {}}
+    for name in dict.fromkeys(names):
+        res = StudyResult.from_dict(data["study"][name])
+        res.plot(out.parent / f"dependencies_{name}.png")
+    return list(dict.fromkeys(names))
 
 
 if __name__ == "__main__":

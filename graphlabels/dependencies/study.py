@@ -145,9 +145,22 @@ class StudyRow:
             "test_acc": [round(a, 4) for a in self.test_acc],
             "test_acc_mean": round(m, 4),
             "test_acc_std": round(s, 4),
+            "val_acc": [round(a, 4) for a in self.val_acc],
             "val_acc_mean": round(mean_std(self.val_acc)[0], 4),
             "params": self.params,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StudyRow:
+        """The row of :meth:`as_dict`.
+
+        A record without per-repetition validation accuracies keeps their mean
+        as the one value.
+        """
+        val = d.get("val_acc", [d["val_acc_mean"]])
+        return cls(
+            d["method"], d["density"], list(val), list(d["test_acc"]), d["params"]
+        )
 
 
 @dataclasses.dataclass
@@ -169,6 +182,17 @@ class StudyResult:
             "rows": [r.as_dict() for r in self.rows],
             "seconds": round(self.seconds, 3),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StudyResult:
+        """The result of :meth:`as_dict` (e.g. read back from a JSON file)."""
+        return cls(
+            dataset=d["dataset"],
+            densities=list(d["densities"]),
+            repetitions=d["repetitions"],
+            rows=[StudyRow.from_dict(r) for r in d["rows"]],
+            seconds=d["seconds"],
+        )
 
     def table(self) -> str:
         """A plain-text table: one row per method, one column per density."""

@@ -32,7 +32,7 @@ def test_densities_run_apart_merge_into_one_record(tmp_path):
     run = _run_module()
     out = tmp_path / "dependencies.json"
     for densities, acc in (([0.01, 0.05], 50.0), ([0.5], 60.0), ([0.05], 70.0)):
-        record = run._merge_densities(out, "g", _result(densities, acc))
+        record = run._merge_densities(out, "g", _result(densities, acc).as_dict())
         run._save("study", "g", record, out)
     rec = json.loads(out.read_text())["study"]["g"]
     assert rec["densities"] == [0.01, 0.05, 0.5]
@@ -48,6 +48,38 @@ def test_densities_run_apart_merge_into_one_record(tmp_path):
 def test_other_repetitions_start_a_new_record(tmp_path):
     run = _run_module()
     out = tmp_path / "dependencies.json"
-    run._save("study", "g", run._merge_densities(out, "g", _result([0.01], 50.0)), out)
-    record = run._merge_densities(out, "g", _result([0.5], 60.0, repetitions=5))
+    first = _result([0.01], 50.0).as_dict()
+    run._save("study", "g", run._merge_densities(out, "g", first), out)
+    record = run._merge_densities(
+        out, "g", _result([0.5], 60.0, repetitions=5).as_dict()
+    )
     assert record["densities"] == [0.5] and "runs" not in record
+
+
+def test_result_files_of_single_densities_merge_and_replot(tmp_path):
+    run = _run_module()
+    inputs = []
+    for densities, acc in (([0.01], 50.0), ([0.05, 0.5], 60.0)):
+        path = tmp_path / f"part{len(inputs)}.json"
+        record = run._merge_densities(path, "g", _result(densities, acc).as_dict())
+        run._save("study", "g", record, path)
+        inputs.append(path)
+    out = tmp_path / "results" / "dependencies.json"
+    out.parent.mkdir()
+    assert run.merge(inputs, out) == ["g"]
+    rec = json.loads(out.read_text())["study"]["g"]
+    assert rec["densities"] == [0.01, 0.05, 0.5] and len(rec["runs"]) == 2
+    assert rec["seconds"] == 20.0
+    res = StudyResult.from_dict(rec)
+    assert [r.density for r in res.rows if r.method == "gcn"] == [0.01, 0.05, 0.5]
+    assert (out.parent / "dependencies_g.png").stat().st_size > 1000
+    assert "60.50 ± 0.71" in res.table()  # test accuracies 60 and 61
+
+
+def test_study_result_round_trips_through_its_dict():
+    res = _result([0.01, 0.2], 40.0)
+    back = StudyResult.from_dict(json.loads(json.dumps(res.as_dict())))
+    assert back.as_dict() == res.as_dict()
+    old = res.as_dict()["rows"][0]
+    del old["val_acc"]  # records written before per-repetition values were kept
+    assert StudyRow.from_dict(old).val_acc == [old["val_acc_mean"]]
