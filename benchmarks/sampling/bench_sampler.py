@@ -18,7 +18,10 @@ On a memory-mapped synthetic graph of ogbn-products size (written by
    its own process, so peak RSS (``ru_maxrss``; it includes the pages of the
    memory-mapped files the process touched) is per job. ``--train-batches``
    limits the batches timed; the epoch time is then extrapolated from the mean.
-4. ``infer-ours``: layer-wise inference of that model over all nodes.
+4. ``infer-ours``: layer-wise inference of that model over all nodes;
+   ``infer-full``: one full-batch forward of the same model (same seed) over the
+   whole graph, for time and peak RSS; both keep every 100,000th row of the
+   logits (``probe``) so that the two can be compared.
 
 The machine may be shared: every job records ``os.getloadavg()`` before and
 after. ``--quick`` runs everything on a small generated graph (for the tests).
@@ -273,6 +276,35 @@ def job_infer_ours(args) -> dict:
         "threads": args.threads,
         "peak_rss_mb": round(_rss_mb()),
         "finite": bool(torch.isfinite(out).all()),
+        "probe": _probe(out),
+    }
+
+
+def _probe(out: torch.Tensor) -> list[list[float]]:
+    """Every 100,000th row of the logits, to compare two inference jobs."""
+    return out[::100_000].tolist()
+
+
+def job_infer_full(args) -> dict:
+    """One full-batch forward over the whole graph (features upcast, no grad)."""
+    from graphlabels.nn import SAGE
+
+    _set_threads(args.threads)
+    og = _open(args.graph)
+    torch.manual_seed(0)
+    model = SAGE(og.num_features, og.num_classes, hidden_channels=256, num_layers=3)
+    model.eval()
+    t = time.perf_counter()
+    with torch.no_grad():
+        out = model(og.x.float(), og.csr())
+    sec = time.perf_counter() - t
+    return {
+        "seconds": round(sec, 1),
+        "nodes": int(out.size(0)),
+        "threads": args.threads,
+        "peak_rss_mb": round(_rss_mb()),
+        "finite": bool(torch.isfinite(out).all()),
+        "probe": _probe(out),
     }
 
 
@@ -282,6 +314,7 @@ JOBS = {
     "train-ours": job_train_ours,
     "train-dgl": job_train_dgl,
     "infer-ours": job_infer_ours,
+    "infer-full": job_infer_full,
 }
 
 

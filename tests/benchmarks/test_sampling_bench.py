@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,7 @@ def test_make_synthetic_writes_an_ondisk_graph(tmp_path):
 def test_bench_sampler_quick(tmp_path):
     pytest.importorskip("dgl")
     out = tmp_path / "q.json"
-    jobs = "sample,train-ours,train-dgl,infer-ours"
+    jobs = "sample,train-ours,train-dgl,infer-ours,infer-full"
     res = _script("bench_sampler.py").main(
         ["--quick", "--out", str(out), "--jobs", jobs]
     )
@@ -47,3 +48,6 @@ def test_bench_sampler_quick(tmp_path):
     assert set(sample) == {"1", "2"} and sample["1"]["graphlabels_ms_median"] > 0
     assert res["jobs"]["train-ours"]["batches_timed"] == 2
     assert res["jobs"]["infer-ours"]["finite"]
+    # layer-wise inference and the full-batch forward give the same logits
+    a, b = (torch.tensor(res["jobs"][j]["probe"]) for j in ("infer-ours", "infer-full"))
+    assert a.shape == b.shape == (1, 4) and torch.allclose(a, b, atol=1e-5)
