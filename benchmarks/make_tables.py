@@ -522,6 +522,12 @@ def sampling_cpu(results: Path) -> str:
         f"| layer-wise inference, {inf['nodes']:,} nodes: s / peak RSS MB "
         f"| {inf['seconds']:.0f} / {inf['peak_rss_mb']} | - | - |"
     )
+    full = jobs.get("infer-full")
+    if full is not None:
+        lines.append(
+            f"| one full-batch forward of that model: s / peak RSS MB "
+            f"| {full['seconds']:.0f} / {full['peak_rss_mb']} | - | - |"
+        )
     pyg = jobs["pyg"]
     lines.append(
         f"| PyG `NeighborLoader` | {'runs' if pyg['works'] else pyg['error']} | | |"
