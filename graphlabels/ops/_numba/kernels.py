@@ -449,6 +449,49 @@ def gat_fwd(rowptr, col, x, a_src, a_dst, slope, out, lse, tasks):  # pragma: no
 
 
 @njit(parallel=True, **_DOT)
+def gat_alpha(rowptr, col, a_src, a_dst, slope, alpha, lse, tasks):  # pragma: no cover
+    """Attention weights ``alpha[k, h]`` (softmax of each row's scores) and ``lse``.
+
+    With ``alpha`` stored, the weighted sum is :func:`spmm_sum_heads`: the split
+    runs 1.6-1.9x faster than :func:`gat_fwd`'s one pass on the arxiv-size graph
+    (8 heads x 16, one thread), at the cost of an ``[E, H]`` buffer. ``slope`` is a
+    one-element array of the float dtype (a Python float would widen the scores).
+    """
+    H = a_src.shape[1]
+    sl = slope[0]
+    for t in prange(tasks.shape[0]):
+        m = np.empty(H, dtype=alpha.dtype)
+        den = np.empty(H, dtype=alpha.dtype)
+        for i in range(tasks[t, 0], tasks[t, 1]):
+            s = rowptr[i]
+            e = rowptr[i + 1]
+            for h in range(H):
+                m[h] = -np.inf
+                den[h] = 0.0
+            for k in range(s, e):
+                j = col[k]
+                for h in range(H):
+                    v = a_src[j, h] + a_dst[i, h]
+                    v = max(v, v * sl)
+                    alpha[k, h] = v
+                    m[h] = max(m[h], v)
+            for k in range(s, e):
+                for h in range(H):
+                    v = math.exp(alpha[k, h] - m[h])
+                    alpha[k, h] = v
+                    den[h] += v
+            for h in range(H):
+                if den[h] > 0:
+                    lse[i, h] = m[h] + math.log(den[h])
+                    den[h] = 1.0 / den[h]
+                else:
+                    lse[i, h] = 0.0
+            for k in range(s, e):
+                for h in range(H):
+                    alpha[k, h] *= den[h]
+
+
+@njit(parallel=True, **_DOT)
 def gat_bwd_src(
     trowptr, tcol, x, a_src, a_dst, slope, lse, dout, dot, dx, dasrc, dz, tasks
 ):  # pragma: no cover

@@ -250,6 +250,11 @@ def segment_softmax_backward(A: CSR, out: Tensor, grad: Tensor) -> Tensor:
     return res.view_as(out)
 
 
+#: Largest ``E x H`` attention buffer of the GAT forward (elements; 128 MiB of
+#: float32); above it the one-pass kernel runs, which keeps no per-edge values.
+ALPHA_BUFFER = 1 << 25
+
+
 class _FusedGAT(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, a_src, a_dst, A, slope):  # type: ignore[override]
@@ -261,10 +266,19 @@ class _FusedGAT(torch.autograd.Function):
         lse = x.new_empty(A.num_rows, H)
         tasks, _, _ = _plan(A, False)
         rowptr, col = _idx(A)
-        _k.gat_fwd(
-            rowptr, col, x.numpy(), a_src.numpy(), a_dst.numpy(), float(slope),
-            out.numpy(), lse.numpy(), tasks,
-        )  # fmt: skip
+        if A.nnz * H <= ALPHA_BUFFER:
+            alpha = x.new_empty(A.nnz, H)
+            sl = np.array([slope], dtype=alpha.numpy().dtype)
+            _k.gat_alpha(
+                rowptr, col, a_src.numpy(), a_dst.numpy(), sl, alpha.numpy(),
+                lse.numpy(), tasks,
+            )  # fmt: skip
+            _k.spmm_sum_heads(rowptr, col, alpha.numpy(), x.numpy(), out.numpy(), tasks)
+        else:
+            _k.gat_fwd(
+                rowptr, col, x.numpy(), a_src.numpy(), a_dst.numpy(), float(slope),
+                out.numpy(), lse.numpy(), tasks,
+            )  # fmt: skip
         ctx.save_for_backward(x, a_src, a_dst, out, lse)
         ctx.A, ctx.slope = A, float(slope)
         return out

@@ -180,7 +180,11 @@ def test_segment_softmax(split, name, heads):
 @pytest.mark.parametrize("name", list(GRAPHS))
 @pytest.mark.parametrize("H, C", [(1, 4), (8, 16), (3, 5)])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_fused_gat(split, name, H, C, dtype):
+@pytest.mark.parametrize("alpha_buffer", [True, False])
+def test_fused_gat(split, name, H, C, dtype, alpha_buffer, monkeypatch):
+    # with the [E, H] buffer (gat_alpha + spmm_sum_heads) and without (gat_fwd)
+    if not alpha_buffer:
+        monkeypatch.setattr(ops, "ALPHA_BUFFER", 0)
     A = GRAPHS[name]
     g = torch.Generator().manual_seed(H * C)
     x = torch.randn(A.num_cols, H, C, dtype=dtype, generator=g).requires_grad_()
