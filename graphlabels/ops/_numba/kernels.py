@@ -63,9 +63,12 @@ def _prefetch(typingctx, arr, i, j):
 
 @njit(inline="always", **_OPTS)
 def _prefetch_row(X, col, k, stop, step):  # pragma: no cover - compiled
-    """Prefetch row ``X[col[k + PREFETCH]]`` (every ``step`` columns) if any."""
+    """Prefetch row ``X[col[k + PREFETCH]]`` (every ``step`` columns) if any.
+
+    ``step = 0`` prefetches nothing (``X`` small enough to stay in cache).
+    """
     kk = k + PREFETCH
-    if kk < stop:
+    if step > 0 and kk < stop:
         j = col[kk]
         for f in range(0, X.shape[1], step):
             _prefetch(X, j, f)
@@ -145,14 +148,14 @@ def _sum_row(col, w, X, o, s, e, nnz, step):  # pragma: no cover
         o[f] = 0.0
     for k in range(s, e):
         _prefetch_row(X, col, k, nnz, step)
-        xj = X[col[k]]
+        j = col[k]
         if w is None:
             for f in range(F):
-                o[f] += xj[f]
+                o[f] += X[j, f]
         else:
             wk = w[k]
             for f in range(F):
-                o[f] += wk * xj[f]
+                o[f] += wk * X[j, f]
 
 
 @njit(inline="always", **_OPTS)
@@ -166,10 +169,10 @@ def _sum_row_tiled(col, w, X, o, s, e, nnz, step):  # pragma: no cover
             ot[f] = 0.0
         for k in range(s, e):
             _prefetch_row(X, col, k, nnz, step)
-            xj = X[col[k], f0 : f0 + fw]
+            j = col[k]
             wk = 1.0 if w is None else w[k]
             for f in range(fw):
-                ot[f] += wk * xj[f]
+                ot[f] += wk * X[j, f0 + f]
 
 
 @njit(parallel=True, **_OPTS)
@@ -224,24 +227,24 @@ def _max_row(col, w, X, o, a, s, e, f0, fw, nnz, step, track):  # pragma: no cov
 
     ``o``/``a`` are the tile's views; ties keep the first position.
     """
-    xj = X[col[s]]
+    js = col[s]
     ws = 1.0 if w is None else w[s]
     for f in range(fw):
-        o[f] = ws * xj[f0 + f]
+        o[f] = ws * X[js, f0 + f]
         a[f] = s
     for k in range(s + 1, e):
         _prefetch_row(X, col, k, nnz, step)
-        xj = X[col[k]]
+        j = col[k]
         wk = 1.0 if w is None else w[k]
         if track:
             for f in range(fw):
-                v = wk * xj[f0 + f]
+                v = wk * X[j, f0 + f]
                 if v > o[f]:
                     o[f] = v
                     a[f] = k
         else:
             for f in range(fw):
-                v = wk * xj[f0 + f]
+                v = wk * X[j, f0 + f]
                 o[f] = v if v > o[f] else o[f]
 
 
@@ -320,11 +323,11 @@ def spmm_sum_heads(rowptr, col, w, X, out, tasks):  # pragma: no cover
                 if k + PREFETCH < nnz:
                     for h in range(H):
                         _prefetch(X, col[k + PREFETCH], h)
-                xj = X[col[k]]
+                j = col[k]
                 for h in range(H):
                     wk = w[k, h]
                     for f in range(F):
-                        o[h, f] += wk * xj[h, f]
+                        o[h, f] += wk * X[j, h, f]
 
 
 # ---------------------------------------------------------------------- sddmm
@@ -430,14 +433,13 @@ def gat_fwd(rowptr, col, x, a_src, a_dst, slope, out, lse, tasks):  # pragma: no
                     for h in range(H):
                         _prefetch(x, col[k + PREFETCH], h)
                 j = col[k]
-                xj = x[j]
                 for h in range(H):
                     z = a_src[j, h] + a_dst[i, h]
                     z = z if z > 0 else z * slope
                     pv = math.exp(z - m[h])
                     den[h] += pv
                     for c in range(C):
-                        o[h, c] += pv * xj[h, c]
+                        o[h, c] += pv * x[j, h, c]
             for h in range(H):
                 if den[h] > 0:
                     inv = 1.0 / den[h]
@@ -516,20 +518,19 @@ def gat_bwd_src(
                     for h in range(H):
                         _prefetch(dout, tcol[p + PREFETCH], h)
                 i = tcol[p]
-                di = dout[i]
                 for h in range(H):
                     z = a_src[j, h] + a_dst[i, h]
                     sc = z if z > 0 else z * slope
                     alpha = math.exp(sc - lse[i, h])
                     da = 0.0
                     for c in range(C):
-                        da += di[h, c] * xj[h, c]
+                        da += dout[i, h, c] * xj[h, c]
                     ds = alpha * (da - dot[i, h])
                     d = ds if z > 0 else ds * slope
                     dz[p, h] = d
                     dasrc[j, h] += d
                     for c in range(C):
-                        g[h, c] += alpha * di[h, c]
+                        g[h, c] += alpha * dout[i, h, c]
 
 
 @njit(parallel=True, **_OPTS)
@@ -563,6 +564,6 @@ def gather_rows(col, X, out, step):  # pragma: no cover
         o = out[r]
         for k in range(r * per, min(n, (r + 1) * per)):
             _prefetch_row(X, col, k, n, step)
-            xj = X[col[k]]
+            j = col[k]
             for f in range(F):
-                o[f] += xj[f]
+                o[f] += X[j, f]
