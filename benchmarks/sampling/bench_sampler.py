@@ -91,6 +91,34 @@ def _dgl_graph(og):
 
 
 # ---------------------------------------------------------------------- jobs
+def _pyg_sampler(og):
+    """PyG's compiled neighbour sampler on the same CSR, or why there is none.
+
+    ``torch_geometric.sampler.NeighborSampler`` over ``adj_t`` (row ``i`` = the
+    in-neighbours of ``i``, as graphlabels' CSR), sampling only (no features),
+    as DGL's ``sample_blocks``; it needs pyg-lib or torch-sparse.
+    """
+    try:
+        from torch_geometric.data import Data
+        from torch_geometric.sampler import NeighborSampler, NodeSamplerInput
+        from torch_sparse import SparseTensor
+
+        A = og.csr()
+        n = og.num_nodes
+        adj_t = SparseTensor(
+            rowptr=A.rowptr, col=A.col.long(), sparse_sizes=(n, n), is_sorted=True
+        )
+        sampler = NeighborSampler(Data(adj_t=adj_t, num_nodes=n), FANOUTS)
+    except Exception as e:  # record what PyG says
+        return None, f"{type(e).__name__}: {e}"[:300]
+
+    def sample(seeds):
+        out = sampler.sample_from_nodes(NodeSamplerInput(input_id=None, node=seeds))
+        return out.node
+
+    return sample, None
+
+
 def job_sample(args) -> dict:
     import dgl
 
@@ -103,13 +131,18 @@ def job_sample(args) -> dict:
     ours = NeighborSampler(og, FANOUTS)
     theirs = dgl.dataloading.NeighborSampler(list(reversed(FANOUTS)))
     seeds = _batches(og, args.batch_size, args.batches + 1)
+    pyg, why = _pyg_sampler(og)
     out = {"dgl_graph_build_s": round(dgl_build_s, 2), "threads": {}}
+    if why is not None:
+        out["pyg_error"] = why
     for threads in (1, 2):
         _set_threads(threads)
         gen = torch.Generator().manual_seed(0)
         ours.sample(seeds[0], gen)  # warm-up (also the id map)
         theirs.sample_blocks(g, seeds[0])
-        t_ours, t_dgl, n_ours, n_dgl = [], [], [], []
+        if pyg is not None:
+            pyg(seeds[0])
+        t_ours, t_dgl, t_pyg, n_ours, n_dgl, n_pyg = [], [], [], [], [], []
         for s in seeds[1:]:
             t = time.perf_counter()
             b = ours.sample(s, gen)
@@ -119,7 +152,11 @@ def job_sample(args) -> dict:
             t_dgl.append((time.perf_counter() - t) * 1e3)
             n_ours.append(b.num_nodes)
             n_dgl.append(int(inp.numel()))
-        out["threads"][str(threads)] = {
+            if pyg is not None:
+                t = time.perf_counter()
+                n_pyg.append(int(pyg(s).numel()))
+                t_pyg.append((time.perf_counter() - t) * 1e3)
+        row = {
             "graphlabels_ms_median": round(statistics.median(t_ours), 2),
             "graphlabels_ms_mean": round(statistics.mean(t_ours), 2),
             "dgl_ms_median": round(statistics.median(t_dgl), 2),
@@ -128,6 +165,10 @@ def job_sample(args) -> dict:
             "dgl_nodes_mean": round(statistics.mean(n_dgl)),
             "batches": len(t_ours),
         }
+        if pyg is not None:
+            row["pyg_ms_median"] = round(statistics.median(t_pyg), 2)
+            row["pyg_nodes_mean"] = round(statistics.mean(n_pyg))
+        out["threads"][str(threads)] = row
     return out
 
 
