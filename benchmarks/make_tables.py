@@ -532,6 +532,15 @@ def sampling_cpu(results: Path) -> str:
     lines.append(
         f"| PyG `NeighborLoader` | {'runs' if pyg['works'] else pyg['error']} | | |"
     )
+    three = data.get("sample_with_pyg")
+    if three is not None:  # a run with torch-sparse built from source
+        for t, r in three["threads"].items():
+            ours, theirs = r["graphlabels_ms_median"], r["pyg_ms_median"]
+            lines.append(
+                f"| with torch-sparse from source: sample, {t} thread(s), median ms, "
+                f"graphlabels / PyG `NeighborSampler` (DGL {r['dgl_ms_median']:.0f}) "
+                f"| {ours:.0f} | {theirs:.0f} (PyG) | {ours / theirs:.2f} |"
+            )
     return "\n".join(lines)
 
 
