@@ -26,9 +26,11 @@ on any number of threads. The graph may live in memory-mapped arrays (see
 
 from __future__ import annotations
 
+import functools
+import math
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -372,24 +374,27 @@ class NeighborSampler:
 _SPLIT_MIN = 1 << 16
 
 
+def _slices(n: int, fn: Callable[[int, int], Any]) -> list[Any]:
+    """``fn(a, b)`` for ``[0, n)`` cut into one slice per intra-op thread, in order.
+
+    The slices run in a small thread pool (torch releases the GIL in its ops).
+    """
+    parts = torch.get_num_threads()
+    bounds = [n * i // parts for i in range(parts + 1)]
+    return list(_pool(parts).map(fn, bounds[:-1], bounds[1:]))
+
+
 def _take(src: Tensor, index: Tensor) -> Tensor:
     """``src.index_select(0, index)`` of a 1-D ``src``, a slice of ``index`` per thread.
 
     torch's ``index_select`` of a 1-D tensor runs on one thread on CPU, and these
     random reads are bound by memory latency, which a second thread hides.
     """
-    parts = torch.get_num_threads()
     n = index.numel()
-    if parts == 1 or n < _SPLIT_MIN:
+    if torch.get_num_threads() == 1 or n < _SPLIT_MIN:
         return src.index_select(0, index)
     out = torch.empty(n, dtype=src.dtype)
-    bounds = [n * i // parts for i in range(parts + 1)]
-
-    def part(i: int) -> None:
-        a, b = bounds[i], bounds[i + 1]
-        torch.index_select(src, 0, index[a:b], out=out[a:b])
-
-    list(_pool(parts).map(part, range(parts)))
+    _slices(n, lambda a, b: torch.index_select(src, 0, index[a:b], out=out[a:b]))
     return out
 
 
@@ -399,26 +404,15 @@ def _nonzero(mask: Tensor) -> Tensor:
     torch's ``nonzero`` runs on one thread on CPU; the slices' results are
     concatenated in order, so the output does not depend on the thread count.
     """
-    parts = torch.get_num_threads()
     n = mask.numel()
-    if parts == 1 or n < (1 << 20):
+    if torch.get_num_threads() == 1 or n < (1 << 20):
         return mask.nonzero().view(-1)
-    bounds = [n * i // parts for i in range(parts + 1)]
-
-    def part(i: int) -> Tensor:
-        return mask[bounds[i] : bounds[i + 1]].nonzero().view(-1).add_(bounds[i])
-
-    pool = _pool(parts)
-    return torch.cat(list(pool.map(part, range(parts))))
+    return torch.cat(_slices(n, lambda a, b: mask[a:b].nonzero().view(-1).add_(a)))
 
 
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-
-
+@functools.cache
 def _pool(workers: int) -> ThreadPoolExecutor:
-    if workers not in _POOLS:
-        _POOLS[workers] = ThreadPoolExecutor(workers, "graphlabels-sampler")
-    return _POOLS[workers]
+    return ThreadPoolExecutor(workers, "graphlabels-sampler")
 
 
 def _floyd(deg: Tensor, k: int, g: torch.Generator | None) -> Tensor:
@@ -453,9 +447,7 @@ def _uniform(shape: tuple[int, ...], g: torch.Generator | None) -> Tensor:
     threads; the parts depend on the size only, so the draws do not depend on the
     thread count.
     """
-    n = 1
-    for d in shape:
-        n *= d
+    n = math.prod(shape)
     if n <= _RAND_PART:
         return torch.rand(shape, generator=g, dtype=torch.float64)
     out = torch.empty(n, dtype=torch.float64)
