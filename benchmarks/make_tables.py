@@ -559,11 +559,18 @@ def dependencies_study(results: Path) -> str:
     return mod.study_table(_load(results, "dependencies.json"))
 
 
+def dependencies_gain(results: Path) -> str:
+    """Each method's difference from the GCN, paired t-test per density."""
+    mod = _script("dependencies/make_table.py")
+    return mod.gain_table(_load(results, "dependencies.json"))
+
+
 TABLES: dict[str, Callable[[Path], str]] = {
     "data-verify": data_verify,
     "sampling-cpu": sampling_cpu,
     "dependencies-anchors": dependencies_anchors,
     "dependencies-study": dependencies_study,
+    "dependencies-gain": dependencies_gain,
     "kernels-cpu-goals": kernels_cpu_goals,
     "kernels-cpu-peers": kernels_cpu_peers,
     "kernels-cpu-spmm": kernels_cpu_spmm,
