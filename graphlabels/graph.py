@@ -8,6 +8,7 @@ the sparse kernels are built lazily and cached.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import warnings
 from collections.abc import Sequence
@@ -349,6 +350,8 @@ def as_node_mask(
 # Graph
 # ----------------------------------------------------------------------------------
 _MASKS = ("train_mask", "val_mask", "test_mask")
+#: Cache entries derived from ``x``, dropped when ``x`` changes.
+_X_VIEWS = ("x_csr", "dgl")
 
 
 @dataclasses.dataclass(eq=False)
@@ -560,8 +563,7 @@ class Graph:
         if _keep_cache or not structural:
             new._cache = self._cache
             if "x" in changes:  # views derived from x must not leak to the new graph
-                stale = ("x_csr", "dgl")
-                new._cache = {k: v for k, v in self._cache.items() if k not in stale}
+                new._cache = {k: v for k, v in self._cache.items() if k not in _X_VIEWS}
         return new
 
     def to(self, device: torch.device | str) -> Graph:
@@ -599,6 +601,41 @@ class Graph:
                 warnings.simplefilter("ignore", UserWarning)
                 self._cache["x_csr"] = None if dense else self.x.to_sparse_csr()
         return self._cache["x_csr"]
+
+    def concat_features(self, extra: Tensor) -> Graph:
+        """A new Graph whose ``x`` is ``[x | extra]`` in float32.
+
+        When ``x`` has a sparse form (:meth:`sparse_x`), the new graph's sparse form
+        is built from it and the non-zeros of ``extra`` instead of a scan of the
+        wide dense result; it equals what :meth:`sparse_x` would compute (same
+        density rule, same entries in the same order). Labels as input
+        (:class:`~graphlabels.dependencies.LabelInput`) use this at every step.
+
+        Args:
+            extra: ``[num_nodes, k]`` columns to append.
+        """
+        if self.x is None:
+            raise ValueError("concat_features needs node features: the graph has no x")
+        if extra.dim() != 2 or extra.size(0) != self.num_nodes:
+            raise ValueError(
+                f"extra must have shape [{self.num_nodes}, k], got {list(extra.shape)}"
+            )
+        extra = extra.to(self.x.device, torch.float32)
+        if not torch.isfinite(extra).all():
+            raise ValueError(
+                "extra contains NaN or inf: the new features must be finite"
+            )
+        # x and the rest were checked when this graph was built: no new scan of the
+        # wide result, as replace(x=...) would do
+        new = copy.copy(self)
+        new.x = torch.cat([self.x.float(), extra], dim=1)
+        new._cache = {k: v for k, v in self._cache.items() if k not in _X_VIEWS}
+        xs = self.sparse_x()
+        if xs is not None:
+            nnz = xs.values().numel() + int(torch.count_nonzero(extra))
+            dense = nnz > 0.1 * new.x.numel()
+            new._cache["x_csr"] = None if dense else _concat_csr(xs, extra)
+        return new
 
     def csc(self):
         """The transposed view (row ``j`` holds the out-edges of ``j``), cached."""
@@ -752,3 +789,39 @@ class Graph:
         kw.update({k: nd.get(k) for k in _MASKS})
         kw.update(fields)
         return cls(torch.stack([src, dst]).long(), g.num_nodes(), **kw)
+
+
+def _concat_csr(xs: Tensor, extra: Tensor) -> Tensor:
+    """The sparse CSR form of ``[xs | extra]`` (``xs`` sparse CSR, ``extra`` dense).
+
+    Row by row the entries of ``xs`` come first, then the non-zeros of ``extra``
+    in column order, as ``to_sparse_csr`` orders them.
+    """
+    crow, col = xs.crow_indices(), xs.col_indices()
+    n, f = xs.shape
+    r2, c2 = extra.nonzero(as_tuple=True)
+    per_x = crow.diff()
+    per_row = per_x + torch.bincount(r2, minlength=n).to(crow.dtype)
+    new_crow = torch.zeros_like(crow)
+    torch.cumsum(per_row, 0, out=new_crow[1:])
+    rows_x = torch.repeat_interleave(torch.arange(n, device=crow.device), per_x)
+    pos_x = (
+        new_crow[rows_x] + torch.arange(col.numel(), device=crow.device) - crow[rows_x]
+    )
+    # entries of extra: after the row's xs entries, in order of appearance
+    first = torch.zeros(n + 1, dtype=crow.dtype, device=crow.device)
+    torch.cumsum(torch.bincount(r2, minlength=n).to(crow.dtype), 0, out=first[1:])
+    rank = torch.arange(r2.numel(), device=crow.device) - first[r2]
+    pos_e = new_crow[r2] + per_x[r2] + rank
+    total = int(new_crow[-1])
+    new_col = torch.empty(total, dtype=col.dtype, device=col.device)
+    values = torch.empty(total, dtype=torch.float32, device=col.device)
+    new_col[pos_x] = col
+    values[pos_x] = xs.values().float()
+    new_col[pos_e] = (c2 + f).to(col.dtype)
+    values[pos_e] = extra[r2, c2]
+    with warnings.catch_warnings():  # "sparse CSR support is in beta"
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.sparse_csr_tensor(
+            new_crow, new_col, values, (n, f + extra.size(1)), check_invariants=False
+        )

@@ -92,8 +92,7 @@ class LabelInput(nn.Module):
                 "LabelInput has no labels: call set_labels(y, known) first, or train "
                 "it with LabelTrickTrainer"
             )
-        x = torch.cat([graph.x.float(), self.labels.to(graph.x.device)], dim=1)
-        return self.inner(graph.replace(x=x))
+        return self.inner(graph.concat_features(self.labels))
 
 
 @dataclasses.dataclass

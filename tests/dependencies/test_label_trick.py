@@ -30,6 +30,32 @@ def test_label_input_concatenates_known_labels_only(toy):
     assert float(x[2:, 256:].abs().sum()) == 0.0
 
 
+def test_label_input_on_bag_of_words_matches_dense_concatenation(toy):
+    """Sparse features: the GCN gets ``[x | labels]`` in CSR form, same result."""
+    x = toy.x * (toy.x > 1.5)  # about 7% non-zero
+    g = toy.replace(x=x)
+    assert g.sparse_x() is not None
+    torch.manual_seed(0)
+    m = _model(g).eval()  # no dropout: the two forwards must see the same input
+    m.set_labels(g.y, g.train_mask)
+    seen = {}
+
+    def look(module, args):
+        seen["layout"] = args[0].layout
+
+    hook = m.inner.model.register_forward_pre_hook(look)
+    out = m(g)
+    hook.remove()
+    assert seen["layout"] == torch.sparse_csr
+    dense = g.replace(x=torch.cat([x, m.labels], 1))
+    ref = m.inner(dense)
+    torch.testing.assert_close(out, ref, rtol=0, atol=0)
+    w = m.inner.model.layers[0].lin.weight
+    got = torch.autograd.grad(out.square().sum(), w)[0]
+    want = torch.autograd.grad(ref.square().sum(), w)[0]
+    torch.testing.assert_close(got, want, rtol=0, atol=0)
+
+
 def test_no_label_outside_training_enters_any_prediction(toy):
     """Poison every non-training label: training and outputs do not change."""
     g = toy.replace(val_mask=None)
