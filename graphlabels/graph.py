@@ -8,7 +8,6 @@ the sparse kernels are built lazily and cached.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import warnings
 from collections.abc import Sequence
@@ -351,7 +350,7 @@ def as_node_mask(
 # ----------------------------------------------------------------------------------
 _MASKS = ("train_mask", "val_mask", "test_mask")
 #: Cache entries derived from ``x``, dropped when ``x`` changes.
-_X_VIEWS = ("x_csr", "dgl")
+_X_VIEWS = ("x_csr", "x_concat", "dgl")
 
 
 @dataclasses.dataclass(eq=False)
@@ -602,40 +601,68 @@ class Graph:
                 self._cache["x_csr"] = None if dense else self.x.to_sparse_csr()
         return self._cache["x_csr"]
 
-    def concat_features(self, extra: Tensor) -> Graph:
-        """A new Graph whose ``x`` is ``[x | extra]`` in float32.
+    def concat_sparse_x(self, extra: Tensor) -> Tensor | None:
+        """``[x | extra]`` as a sparse CSR tensor (float32), or ``None``.
 
-        When ``x`` has a sparse form (:meth:`sparse_x`), the new graph's sparse form
-        is built from it and the non-zeros of ``extra`` instead of a scan of the
-        wide dense result; it equals what :meth:`sparse_x` would compute (same
-        density rule, same entries in the same order). Labels as input
-        (:class:`~graphlabels.dependencies.LabelInput`) use this at every step.
+        ``None`` when ``x`` has no sparse form (:meth:`sparse_x`) or when its
+        non-zeros and every entry of ``extra`` pass the same 10% bound. Each row
+        holds ``x``'s entries, then all ``k`` entries of ``extra``, zeros included,
+        so calls with the same width share one sparsity pattern (kept with this
+        graph) and a sparse linear layer (:func:`graphlabels.ops.linear`) reuses
+        its transpose; only the values are written. Labels as input
+        (:class:`~graphlabels.dependencies.LabelInput`) call this at every step.
 
         Args:
-            extra: ``[num_nodes, k]`` columns to append.
+            extra: ``[num_nodes, k]`` finite columns to append.
         """
         if self.x is None:
-            raise ValueError("concat_features needs node features: the graph has no x")
+            raise ValueError("concat_sparse_x needs node features: the graph has no x")
         if extra.dim() != 2 or extra.size(0) != self.num_nodes:
             raise ValueError(
                 f"extra must have shape [{self.num_nodes}, k], got {list(extra.shape)}"
             )
-        extra = extra.to(self.x.device, torch.float32)
         if not torch.isfinite(extra).all():
             raise ValueError(
                 "extra contains NaN or inf: the new features must be finite"
             )
-        # x and the rest were checked when this graph was built: no new scan of the
-        # wide result, as replace(x=...) would do
-        new = copy.copy(self)
-        new.x = torch.cat([self.x.float(), extra], dim=1)
-        new._cache = {k: v for k, v in self._cache.items() if k not in _X_VIEWS}
         xs = self.sparse_x()
-        if xs is not None:
-            nnz = xs.values().numel() + int(torch.count_nonzero(extra))
-            dense = nnz > 0.1 * new.x.numel()
-            new._cache["x_csr"] = None if dense else _concat_csr(xs, extra)
-        return new
+        if xs is None:
+            return None
+        if xs.values().numel() + extra.numel() > 0.1 * xs.size(0) * (
+            xs.size(1) + extra.size(1)
+        ):
+            return None
+        return self._concat_csr(xs, extra.to(xs.device, torch.float32))
+
+    def _concat_csr(self, xs: Tensor, extra: Tensor) -> Tensor:
+        """``[xs | extra]`` as sparse CSR, every entry of ``extra`` stored."""
+        n, f = xs.shape
+        k = extra.size(1)
+        patterns = self._cache.setdefault("x_concat", {})
+        if k not in patterns:
+            crow, col = xs.crow_indices(), xs.col_indices()
+            per_x = crow.diff()
+            new_crow = crow + k * torch.arange(n + 1, device=crow.device)
+            rows = torch.repeat_interleave(torch.arange(n, device=crow.device), per_x)
+            pos_x = torch.arange(col.numel(), device=col.device)
+            pos_x += new_crow[rows] - crow[rows]
+            pos_e = (new_crow[1:] - k)[:, None] + torch.arange(k, device=crow.device)
+            pos_e = pos_e.reshape(-1)
+            new_col = torch.empty(int(new_crow[-1]), dtype=col.dtype, device=col.device)
+            new_col[pos_x] = col
+            new_col[pos_e] = torch.arange(
+                f, f + k, dtype=col.dtype, device=col.device
+            ).repeat(n)
+            patterns[k] = (new_crow, new_col, pos_x, pos_e)
+        new_crow, new_col, pos_x, pos_e = patterns[k]
+        values = torch.empty(new_col.numel(), dtype=torch.float32, device=xs.device)
+        values[pos_x] = xs.values().float()
+        values[pos_e] = extra.reshape(-1)
+        with warnings.catch_warnings():  # "sparse CSR support is in beta"
+            warnings.simplefilter("ignore", UserWarning)
+            return torch.sparse_csr_tensor(
+                new_crow, new_col, values, (n, f + k), check_invariants=False
+            )
 
     def csc(self):
         """The transposed view (row ``j`` holds the out-edges of ``j``), cached."""
@@ -789,39 +816,3 @@ class Graph:
         kw.update({k: nd.get(k) for k in _MASKS})
         kw.update(fields)
         return cls(torch.stack([src, dst]).long(), g.num_nodes(), **kw)
-
-
-def _concat_csr(xs: Tensor, extra: Tensor) -> Tensor:
-    """The sparse CSR form of ``[xs | extra]`` (``xs`` sparse CSR, ``extra`` dense).
-
-    Row by row the entries of ``xs`` come first, then the non-zeros of ``extra``
-    in column order, as ``to_sparse_csr`` orders them.
-    """
-    crow, col = xs.crow_indices(), xs.col_indices()
-    n, f = xs.shape
-    r2, c2 = extra.nonzero(as_tuple=True)
-    per_x = crow.diff()
-    per_row = per_x + torch.bincount(r2, minlength=n).to(crow.dtype)
-    new_crow = torch.zeros_like(crow)
-    torch.cumsum(per_row, 0, out=new_crow[1:])
-    rows_x = torch.repeat_interleave(torch.arange(n, device=crow.device), per_x)
-    pos_x = (
-        new_crow[rows_x] + torch.arange(col.numel(), device=crow.device) - crow[rows_x]
-    )
-    # entries of extra: after the row's xs entries, in order of appearance
-    first = torch.zeros(n + 1, dtype=crow.dtype, device=crow.device)
-    torch.cumsum(torch.bincount(r2, minlength=n).to(crow.dtype), 0, out=first[1:])
-    rank = torch.arange(r2.numel(), device=crow.device) - first[r2]
-    pos_e = new_crow[r2] + per_x[r2] + rank
-    total = int(new_crow[-1])
-    new_col = torch.empty(total, dtype=col.dtype, device=col.device)
-    values = torch.empty(total, dtype=torch.float32, device=col.device)
-    new_col[pos_x] = col
-    values[pos_x] = xs.values().float()
-    new_col[pos_e] = (c2 + f).to(col.dtype)
-    values[pos_e] = extra[r2, c2]
-    with warnings.catch_warnings():  # "sparse CSR support is in beta"
-        warnings.simplefilter("ignore", UserWarning)
-        return torch.sparse_csr_tensor(
-            new_crow, new_col, values, (n, f + extra.size(1)), check_invariants=False
-        )

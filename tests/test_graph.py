@@ -204,7 +204,7 @@ def test_sparse_x_is_cached_and_follows_replace():
     assert g.sparse_x() is None
 
 
-def _bag_of_words(n=30, f=50, seed=0, dtype=torch.float32):
+def _bag_of_words(n=30, f=200, seed=0, dtype=torch.float32):
     gen = torch.Generator().manual_seed(seed)
     x = (torch.rand(n, f, generator=gen) < 0.04).to(dtype) * torch.rand(
         n, f, generator=gen, dtype=dtype
@@ -215,7 +215,7 @@ def _bag_of_words(n=30, f=50, seed=0, dtype=torch.float32):
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("soft", [False, True])
-def test_concat_features_sparse_form_equals_scan_of_result(dtype, soft):
+def test_concat_sparse_x(dtype, soft):
     g = _bag_of_words(dtype=dtype)
     assert g.sparse_x() is not None
     extra = torch.zeros(30, 4)
@@ -224,35 +224,43 @@ def test_concat_features_sparse_form_equals_scan_of_result(dtype, soft):
         extra[extra < 0.3] = 0.0
     else:  # one-hot rows for a third of the nodes
         extra[torch.arange(0, 30, 3), torch.arange(0, 30, 3) % 4] = 1.0
-    h = g.concat_features(extra)
-    ref = g.replace(x=torch.cat([g.x.float(), extra], 1))
-    assert h.x.dtype == torch.float32 and torch.equal(h.x, ref.x)
-    got, want = h.sparse_x(), ref.sparse_x()
-    assert torch.equal(got.crow_indices(), want.crow_indices())
-    assert torch.equal(got.col_indices(), want.col_indices())
-    assert torch.equal(got.values(), want.values())
-    assert torch.equal(got.to_dense(), h.x)
-    assert g.sparse_x().shape == (30, 50) and g.num_features == 50  # g unchanged
-    # ten dense columns push the non-zeros past 10%: both kept dense
-    wide = g.concat_features(torch.ones(30, 10))
-    assert wide.sparse_x() is None
-    assert (
-        g.replace(x=torch.cat([g.x.float(), torch.ones(30, 10)], 1)).sparse_x() is None
+    ref = torch.cat([g.x.float(), extra], 1)
+    got = g.concat_sparse_x(extra)
+    assert got.layout == torch.sparse_csr and got.dtype == torch.float32
+    assert torch.equal(got.to_dense(), ref)
+    # every entry of extra is stored, after x's entries, columns in order
+    assert got.values().numel() == g.sparse_x().values().numel() + extra.numel()
+    torch.sparse_csr_tensor(
+        got.crow_indices(),
+        got.col_indices(),
+        got.values(),
+        got.shape,
+        check_invariants=True,
     )
+    # a second call with the same width shares the pattern, not the values
+    again = g.concat_sparse_x(torch.ones(30, 4))
+    assert again.crow_indices().data_ptr() == got.crow_indices().data_ptr()
+    assert again.col_indices().data_ptr() == got.col_indices().data_ptr()
+    assert torch.equal(again.to_dense()[:, 200:], torch.ones(30, 4))
+    assert torch.equal(got.to_dense(), ref)
+    assert g.sparse_x().shape == (30, 200)  # g's own sparse form unchanged
+    # a new x drops the patterns built from the old one
+    assert "x_concat" not in g.replace(x=g.x * 2)._cache
+    # thirty more columns push the stored entries past 10%: no sparse form
+    assert g.concat_sparse_x(torch.zeros(30, 30)) is None
 
 
-def test_concat_features_dense_x_and_bad_input():
+def test_concat_sparse_x_dense_x_and_bad_input():
     g = path_graph()
-    h = g.concat_features(torch.ones(4, 2))
-    assert h.num_features == g.num_features + 2 and h.sparse_x() is None
+    assert g.concat_sparse_x(torch.ones(4, 2)) is None  # x is dense
     with pytest.raises(
         ValueError, match=r"extra must have shape \[4, k\], got \[3, 2\]"
     ):
-        g.concat_features(torch.ones(3, 2))
+        g.concat_sparse_x(torch.ones(3, 2))
     with pytest.raises(ValueError, match="extra contains NaN or inf"):
-        g.concat_features(torch.tensor([[0.0], [float("nan")], [0.0], [0.0]]))
+        g.concat_sparse_x(torch.tensor([[0.0], [float("nan")], [0.0], [0.0]]))
     with pytest.raises(ValueError, match="needs node features: the graph has no x"):
-        g.replace(x=None).concat_features(torch.ones(4, 2))
+        g.replace(x=None).concat_sparse_x(torch.ones(4, 2))
 
 
 def test_to_undirected_method():

@@ -92,7 +92,14 @@ class LabelInput(nn.Module):
                 "LabelInput has no labels: call set_labels(y, known) first, or train "
                 "it with LabelTrickTrainer"
             )
-        return self.inner(graph.concat_features(self.labels))
+        labels = self.labels.to(graph.x.device)
+        xs = None
+        if self.inner.kind == "adj" and getattr(
+            self.inner.inner, "sparse_input", False
+        ):
+            xs = graph.concat_sparse_x(labels)  # bag-of-words: no dense copy
+        x = torch.cat([graph.x.float(), labels], dim=1) if xs is None else xs
+        return self.inner(graph, x=x)
 
 
 @dataclasses.dataclass

@@ -120,20 +120,29 @@ class GraphModule(nn.Module):
                 if m is not inner and hasattr(m, "reset_parameters"):
                     m.reset_parameters()
 
-    def forward(self, graph: Graph) -> Tensor:
-        """Logits ``[N, C]`` for ``graph``."""
+    def forward(self, graph: Graph, x: Tensor | None = None) -> Tensor:
+        """Logits ``[N, C]`` for ``graph``.
+
+        Args:
+            graph: the graph.
+            x: features to use instead of the graph's (sparse CSR only for a
+                model with ``sparse_input``); a callable on a graph gets
+                ``graph.replace(x=x)``.
+        """
         inner = self.inner
         if self.kind == "adj":
-            return inner(input_features(inner, graph), graph.csr())
+            feats = input_features(inner, graph) if x is None else x
+            return inner(feats, graph.csr())
+        feats = graph.x if x is None else x
         if self.kind == "pyg":
             if self._accepts_weight and graph.edge_weight is not None:
-                return inner(graph.x, graph.edge_index, graph.edge_weight)
-            return inner(graph.x, graph.edge_index)
+                return inner(feats, graph.edge_index, graph.edge_weight)
+            return inner(feats, graph.edge_index)
         if self.kind == "dgl":
             if "dgl" not in graph._cache:
                 graph._cache["dgl"] = graph.to_dgl()
-            return inner(graph._cache["dgl"], graph.x)
-        return inner(graph)
+            return inner(graph._cache["dgl"], feats)
+        return inner(graph if x is None else graph.replace(x=x))
 
 
 def as_graph_module(model: Any, kind: str | None = None) -> GraphModule:

@@ -49,11 +49,11 @@ def test_label_input_on_bag_of_words_matches_dense_concatenation(toy):
     assert seen["layout"] == torch.sparse_csr
     dense = g.replace(x=torch.cat([x, m.labels], 1))
     ref = m.inner(dense)
-    torch.testing.assert_close(out, ref, rtol=0, atol=0)
+    torch.testing.assert_close(out, ref)
     w = m.inner.model.layers[0].lin.weight
     got = torch.autograd.grad(out.square().sum(), w)[0]
     want = torch.autograd.grad(ref.square().sum(), w)[0]
-    torch.testing.assert_close(got, want, rtol=0, atol=0)
+    torch.testing.assert_close(got, want)
 
 
 def test_no_label_outside_training_enters_any_prediction(toy):

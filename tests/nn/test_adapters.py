@@ -51,6 +51,16 @@ def test_wrappers_return_logits_for_every_kind(blobs):
         as_graph_module(3)
 
 
+def test_features_given_apart_from_the_graph(blobs):
+    other = torch.randn(blobs.num_nodes, 4, generator=torch.Generator().manual_seed(0))
+    lin = nn.Linear(4, 2)
+    for model in (GCN(4, 2), PyGNet(4, 2), DGLNet(4, 2), lambda graph: lin(graph.x)):
+        net = as_graph_module(model).eval()
+        want = net(blobs.replace(x=other))
+        torch.testing.assert_close(net(blobs, x=other), want)
+        assert not torch.allclose(net(blobs), want)
+
+
 def test_dgl_graph_is_built_once_per_graph(blobs):
     net = as_graph_module(DGLNet(4, 2))
     net(blobs)
