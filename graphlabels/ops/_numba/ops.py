@@ -98,10 +98,30 @@ def new_output(shape: tuple[int, ...], dtype: torch.dtype) -> Tensor:
 
 def threads() -> int:
     """Threads for the next kernel: torch's setting, capped by numba's pool."""
-    n = max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
+    want = torch.get_num_threads()
+    n = max(1, min(want, numba.config.NUMBA_NUM_THREADS))
     if numba.get_num_threads() != n:
         numba.set_num_threads(n)
+    if torch.get_num_threads() != want:  # see _start_pool
+        torch.set_num_threads(want)
     return n
+
+
+def _start_pool() -> None:
+    """Start numba's thread pool now, keeping torch's thread count.
+
+    numba's OpenMP layer sets the process's OpenMP thread count to the pool's size
+    (``NUMBA_NUM_THREADS``, all cores) when its pool starts; torch reads the same
+    count, so a ``torch.set_num_threads(1)`` made before would silently become
+    one thread per core at the first kernel.
+    """
+    want = torch.get_num_threads()
+    numba.get_num_threads()  # starts the pool
+    if torch.get_num_threads() != want:
+        torch.set_num_threads(want)
+
+
+_start_pool()
 
 
 def parts() -> int:

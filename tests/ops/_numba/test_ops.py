@@ -259,6 +259,28 @@ def test_threads_follow_torch():
         torch.set_num_threads(prev)
 
 
+def test_starting_numbas_pool_keeps_torchs_thread_count():
+    """numba's OpenMP pool must not turn torch.set_num_threads(1) into 2 threads."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import torch; torch.set_num_threads(1); import numba; "
+        "from graphlabels.ops import CSR, spmm, use_backend; "
+        "A = CSR.from_edge_index(torch.tensor([[0, 1], [1, 0]]), 2); "
+        "ctx = use_backend('cpu-compiled'); ctx.__enter__(); "
+        "spmm(A, torch.ones(2, 3)); "
+        "print(torch.get_num_threads(), numba.get_num_threads())"
+    )
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2", "OMP_NUM_THREADS": "2"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1"]
+
+
 @st.composite
 def random_graph(draw):
     n = draw(st.integers(1, 30))
