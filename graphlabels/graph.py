@@ -351,6 +351,8 @@ def as_node_mask(
 _MASKS = ("train_mask", "val_mask", "test_mask")
 #: Cache entries derived from ``x``, dropped when ``x`` changes.
 _X_VIEWS = ("x_csr", "x_concat", "dgl")
+#: Features with at most this share of non-zeros get a sparse form (``sparse_x``).
+_SPARSE_X_DENSITY = 0.1
 
 
 @dataclasses.dataclass(eq=False)
@@ -584,7 +586,7 @@ class Graph:
             )
         return self._cache["csr"]
 
-    def sparse_x(self, max_density: float = 0.1) -> Tensor | None:
+    def sparse_x(self, max_density: float = _SPARSE_X_DENSITY) -> Tensor | None:
         """``x`` as a cached sparse CSR tensor, or ``None`` when it is dense.
 
         Bag-of-words features (Cora: 1.3% non-zeros) make the first linear layer and
@@ -628,9 +630,8 @@ class Graph:
         xs = self.sparse_x()
         if xs is None:
             return None
-        if xs.values().numel() + extra.numel() > 0.1 * xs.size(0) * (
-            xs.size(1) + extra.size(1)
-        ):
+        stored = xs.values().numel() + extra.numel()
+        if stored > _SPARSE_X_DENSITY * xs.size(0) * (xs.size(1) + extra.size(1)):
             return None
         return self._concat_csr(xs, extra.to(xs.device, torch.float32))
 

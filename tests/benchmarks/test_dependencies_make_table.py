@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _module():
-    path = ROOT / "benchmarks" / "dependencies" / "make_table.py"
-    spec = importlib.util.spec_from_file_location("_dependencies_make_table", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
 
 def _row(method, density, acc):
     return {"method": method, "density": density, "test_acc": acc}
 
 
-def test_gain_is_paired_difference_with_t_test_p_value():
+def test_gain_is_paired_difference_with_t_test_p_value(bench_script):
     # Differences 1, 2, 3: mean 2, t = 2 / (1 / sqrt(3)) = 3.464 on 2 degrees of
     # freedom, two-sided p = 0.0742. Differences -11, -10, -9: t = -17.3, p = 0.0033,
     # bold.
@@ -39,7 +26,8 @@ def test_gain_is_paired_difference_with_t_test_p_value():
             }
         }
     }
-    lines = _module().gain_table(data).splitlines()
+    table = bench_script("dependencies/make_table.py").gain_table(data)
+    lines = table.splitlines()
     assert lines[0] == "| dataset | method | 1% | 50% |"
     assert lines[2] == "| g | gmnn | +2.00 (p 0.074) | **-10.00 (p 0.0033)** |"
     assert lines[3].startswith("| g | mlp | - | -20.00 (p 0.")

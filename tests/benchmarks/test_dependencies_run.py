@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 from graphlabels.dependencies.study import StudyResult, StudyRow
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run_module():
-    path = ROOT / "benchmarks" / "dependencies" / "run.py"
-    spec = importlib.util.spec_from_file_location("_dependencies_run", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _result(densities, acc, seconds=10.0, repetitions=2):
@@ -28,8 +16,8 @@ def _result(densities, acc, seconds=10.0, repetitions=2):
     return StudyResult("g", list(densities), repetitions, rows, seconds)
 
 
-def test_densities_run_apart_merge_into_one_record(tmp_path):
-    run = _run_module()
+def test_densities_run_apart_merge_into_one_record(tmp_path, bench_script):
+    run = bench_script("dependencies/run.py")
     out = tmp_path / "dependencies.json"
     for densities, acc in (([0.01, 0.05], 50.0), ([0.5], 60.0), ([0.05], 70.0)):
         record = run._merge_densities(out, "g", _result(densities, acc).as_dict())
@@ -45,8 +33,8 @@ def test_densities_run_apart_merge_into_one_record(tmp_path):
     assert len(rec["runs"]) == 3 and rec["seconds"] == 30.0
 
 
-def test_other_repetitions_start_a_new_record(tmp_path):
-    run = _run_module()
+def test_other_repetitions_start_a_new_record(tmp_path, bench_script):
+    run = bench_script("dependencies/run.py")
     out = tmp_path / "dependencies.json"
     first = _result([0.01], 50.0).as_dict()
     run._save("study", "g", run._merge_densities(out, "g", first), out)
@@ -56,8 +44,8 @@ def test_other_repetitions_start_a_new_record(tmp_path):
     assert record["densities"] == [0.5] and "runs" not in record
 
 
-def test_result_files_of_single_densities_merge_and_replot(tmp_path):
-    run = _run_module()
+def test_result_files_of_single_densities_merge_and_replot(tmp_path, bench_script):
+    run = bench_script("dependencies/run.py")
     inputs = []
     for densities, acc in (([0.01], 50.0), ([0.05, 0.5], 60.0)):
         path = tmp_path / f"part{len(inputs)}.json"

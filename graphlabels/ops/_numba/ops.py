@@ -98,12 +98,9 @@ def new_output(shape: tuple[int, ...], dtype: torch.dtype) -> Tensor:
 
 def threads() -> int:
     """Threads for the next kernel: torch's setting, capped by numba's pool."""
-    want = torch.get_num_threads()
-    n = max(1, min(want, numba.config.NUMBA_NUM_THREADS))
+    n = max(1, min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
     if numba.get_num_threads() != n:
         numba.set_num_threads(n)
-    if torch.get_num_threads() != want:  # see _start_pool
-        torch.set_num_threads(want)
     return n
 
 
